@@ -1,0 +1,3 @@
+from tradefacts.cli import main
+
+main()

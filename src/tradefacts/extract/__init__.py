@@ -1,0 +1,14 @@
+"""extract(text, published=None) -> list[Fact]: the pure heart of tradefacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tradefacts.model import Fact
+
+
+def extract(text: str, published: dt.date | str | None = None) -> list[Fact]:
+    """Every trade fact of one article (SPEC). Pure and deterministic."""
+    from tradefacts.extract.facts import extract_facts
+
+    return extract_facts(text, published)

@@ -1,0 +1,660 @@
+"""Assemble facts from the mentions of each sentence and the context before it.
+
+For every amount (money or tonnes) of a sentence the stages below pick, as a careful
+reader would: the indicator (nearest cue, else the figure it continues), the parties
+(the names around it, else the pair of the paragraph), the period (nearest period mention,
+else the period of the figure it continues), the status (target and forecast cues, a
+deadline) and the growth (a percentage or multiple that belongs to it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tradefacts.extract.analysis import SentenceAnalysis
+from tradefacts.extract.money import Percent, Value, find_amounts
+from tradefacts.extract.parties import PartyMention, direct, find_parties
+from tradefacts.extract.periods import (
+    PeriodMention,
+    find_periods,
+    parse_iso,
+    publication_date,
+    shift_period,
+)
+from tradefacts.extract.tokens import Sentence, split_sentences
+from tradefacts.lang.lexicon import Hit, Lexicon, load_lexicon
+from tradefacts.model import Evidence, Fact, Growth, normalize_parties
+
+INDICATOR_CATS = ("turnover", "export", "import", "investment", "freight", "transit")
+BLOCS = frozenset({"OTS", "EAEU", "CIS", "SCO", "EU", "CA", "WLD"})
+INHERIT_WINDOW = 4  # sentences a period or a pair carries forward
+
+
+@dataclass
+class Context:
+    """What the article has established so far (the reader's memory)."""
+
+    period: str | None = None
+    period_set: bool = False
+    period_sent: int = -99
+    pair: tuple[str, str] | None = None
+    pair_sent: int = -99
+    single: str | None = None
+    single_sent: int = -99
+    indicator: str | None = None
+    indicator_sent: int = -99
+    currency: str | None = None
+    reporter: str | None = None
+    last_facts: list[Fact] = field(default_factory=list)
+    last_sent: int = -99
+
+
+@dataclass
+class Draft:
+    fact: Fact
+    sentence: int
+    title: bool
+
+
+def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fact]:
+    lex = load_lexicon()
+    pub = parse_iso(published) if published else None
+    if pub is None:
+        pub = publication_date(text, lex)
+    sentences = split_sentences(text, lex.abbreviations)
+    decimal_comma = _decimal_comma(text)
+    analyses = [SentenceAnalysis(s, lex) for s in sentences]
+    amounts = [find_amounts(sa, decimal_comma) for sa in analyses]
+    blocked = [_currency_tokens(sa) for sa in analyses]
+    parties = [find_parties(sa, b) for sa, b in zip(analyses, blocked, strict=True)]
+    anchor = _doc_anchor(parties)
+    ctx = Context()
+    drafts: list[Draft] = []
+    for si, (sa, (values, percents), pms) in enumerate(zip(analyses, amounts, parties, strict=True)):
+        periods = find_periods(sa, pub)
+        new = _sentence_facts(sa, si, values, percents, pms, periods, ctx, anchor, lex)
+        drafts.extend(Draft(f, si, sa.sentence.is_title) for f in new)
+        _update_context(ctx, sa, si, values, percents, pms, periods, new)
+    return _finish(drafts, analyses, pub)
+
+
+# ---------------------------------------------------------------- per sentence
+
+
+def _sentence_facts(
+    sa: SentenceAnalysis,
+    si: int,
+    values: list[Value],
+    percents: list[Percent],
+    pms: list[PartyMention],
+    periods: list[PeriodMention],
+    ctx: Context,
+    anchor: str | None,
+    lex: Lexicon,
+) -> list[Fact]:
+    facts: list[Fact] = []
+    cues = _indicator_cues(sa)
+    world = sa.hits_of("indicator.world")
+    mutual = sa.hits_of("discourse.mutual")
+    respectively = bool(sa.hits_of("discourse.respectively"))
+    excludes = sa.hits_of("exclude")
+    targets = sa.hits_of("status.target")
+    forecasts = sa.hits_of("status.forecast")
+    live = [v for v in values if not v.increment]
+    own_periods = [p for p in periods if not p.comparison]
+    growth_of = _attach_growth(sa, values, percents)
+    prev_pair: tuple[str, str] | None = None
+    prev_period: str | None = None
+    local_sets = _local_parties(values, pms, respectively)
+    for vi, v in enumerate(values):
+        if v.increment:
+            continue
+        unit = v.unit or ctx.currency
+        if unit is None:
+            continue
+        if any(abs(h.start - v.start) <= 6 or abs(h.start - v.end) <= 4 for h in excludes):
+            continue
+        indicator = _pick_indicator(sa, v, values, cues)
+        if indicator is None and si - ctx.indicator_sent <= 2:
+            indicator = ctx.indicator
+        if indicator is None:
+            continue
+        transit = indicator == "transit"
+        if transit:
+            indicator = "freight"
+        if indicator == "freight" and unit != "t":
+            indicator = "export"
+        if unit == "t" and indicator == "turnover":
+            indicator = "freight" if not _has_product_cue(sa) else "export"
+        # parties
+        local = local_sets[vi]
+        pair = _pick_pair(
+            sa, v, vi, values, local, pms, world, mutual, ctx, si, anchor, indicator, prev_pair, transit
+        )
+        if pair is None:
+            continue
+        prev_pair = pair
+        # period
+        period, has_own = _pick_period(v, values, own_periods, periods, prev_period)
+        status = _pick_status(sa, v, live, targets, forecasts, period)
+        if not has_own:
+            if status == "actual" and ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW:
+                period = ctx.period
+            elif sa.sentence.is_title:
+                period = "__title__"
+        if period and period.startswith("../") and status == "actual" and not _is_asof(periods, period):
+            status = "target"
+        prev_period = period if has_own else prev_period
+        growth = growth_of.get(id(v))
+        product = _product(sa, v) if indicator in ("export", "import") and unit == "t" else None
+        s = sa.sentence
+        facts.append(
+            Fact(
+                indicator=indicator,
+                parties=normalize_parties(indicator, *pair),
+                period=period,
+                value=float(v.value),
+                unit=unit,
+                bound=v.bound,
+                status=status,
+                evidence=Evidence(s.text, s.start, s.end),
+                value_max=v.value_max,
+                growth=growth,
+                product=product,
+            )
+        )
+    return facts
+
+
+def _is_asof(periods: list[PeriodMention], period: str) -> bool:
+    return any(p.kind in ("asof",) and p.value == period for p in periods)
+
+
+def _has_product_cue(sa: SentenceAnalysis) -> bool:
+    return False
+
+
+def _product(sa: SentenceAnalysis, v: Value) -> str | None:
+    """The product scope next to a tonnage ("8 мың тонна бензин", "tons of grain")."""
+    toks = sa.tokens
+    k = v.end
+    words: list[str] = []
+    if k < len(toks) and toks[k].norm in ("of",):
+        k += 1
+    while k < len(toks) and toks[k].kind == "word" and len(words) < 2:
+        if sa.first_hit("indicator", k) or sa.first_hit("status", k) or sa.first_hit("party", k):
+            break
+        if toks[k].text[:1].isupper() and words:
+            break
+        words.append(toks[k].text)
+        k += 1
+    return " ".join(words) or None
+
+
+def _currency_tokens(sa: SentenceAnalysis) -> set[int]:
+    out: set[int] = set()
+    for h in sa.hits_of("currency"):
+        if h.end - h.start > 1:
+            out.update(range(h.start, h.end))
+    return out
+
+
+# ---------------------------------------------------------------- indicator
+
+
+def _indicator_cues(sa: SentenceAnalysis) -> list[Hit]:
+    """Indicator cues, longest match first; "none" phrases (trade minister) swallow cues."""
+    hits = [h for h in sa.hits_of("indicator") if h.category != "indicator.world"]
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    out: list[Hit] = []
+    covered = -1
+    for h in hits:
+        if h.start < covered:
+            continue
+        covered = h.end
+        if h.category == "indicator.none":
+            continue
+        out.append(h)
+    return out
+
+
+def _cat(h: Hit) -> str:
+    return h.category.split(".", 1)[1]
+
+
+def _pick_indicator(sa: SentenceAnalysis, v: Value, values: list[Value], cues: list[Hit]) -> str | None:
+    if not cues:
+        return None
+    starts = [w.start for w in values if w is not v]
+    pre = [h for h in cues if h.end <= v.start and not any(h.end <= s < v.start for s in starts)]
+    post = [h for h in cues if h.start >= v.end and not any(v.end <= s < h.start for s in starts)]
+    p = max(pre, key=lambda h: h.end) if pre else None
+    q = min(post, key=lambda h: h.start) if post else None
+    if p and q:
+        if _clause_break(sa, p.end, v.start) and not _clause_break(sa, v.end, q.start):
+            return _cat(q)
+        return _cat(p)
+    if p or q:
+        return _cat(p or q)  # type: ignore[arg-type]
+    near = min(cues, key=lambda h: min(abs(h.start - v.start), abs(h.end - v.end)))
+    return _cat(near)
+
+
+def _clause_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
+    for k in range(max(0, a), min(len(sa.tokens), b)):
+        if sa.tokens[k].text in ",;" or sa.first_hit("discourse.clause_break", k):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- parties
+
+
+def _local_parties(
+    values: list[Value], pms: list[PartyMention], respectively: bool
+) -> list[list[PartyMention]]:
+    """The party mentions that belong to each amount (text since the previous amount)."""
+    out: list[list[PartyMention]] = []
+    for i, v in enumerate(values):
+        lo = values[i - 1].end if i > 0 else -1
+        hi = values[i + 1].start if i + 1 < len(values) else 10**9
+        pre = [p for p in pms if lo <= p.start < v.start]
+        post = [p for p in pms if v.end <= p.start < hi]
+        local = pre if pre else post
+        if i + 1 == len(values) and pre and post and len({p.code for p in pre}) < 2:
+            local = pre + post
+        out.append(local)
+    if respectively and len(values) >= 2:
+        first = out[0]
+        codes = []
+        for p in first:
+            if p.code not in [c.code for c in codes]:
+                codes.append(p)
+        n = len(values)
+        if len(codes) >= n:
+            lead = codes[: len(codes) - n]
+            listed = codes[len(codes) - n :]
+            for i in range(n):
+                out[i] = lead + [listed[i]]
+    return out
+
+
+def _distinct(pms: list[PartyMention]) -> list[PartyMention]:
+    seen: dict[str, PartyMention] = {}
+    for p in pms:
+        if p.code not in seen or (seen[p.code].role in ("subj", "loc") and p.role not in ("subj", "loc")):
+            seen[p.code] = p
+    strong = [p for p in seen.values() if not p.weak]
+    weak = [p for p in seen.values() if p.weak]
+    return strong + weak if len(strong) < 2 else strong
+
+
+def _pick_pair(
+    sa: SentenceAnalysis,
+    v: Value,
+    vi: int,
+    values: list[Value],
+    local: list[PartyMention],
+    pms: list[PartyMention],
+    world: list[Hit],
+    mutual: list[Hit],
+    ctx: Context,
+    si: int,
+    anchor: str | None,
+    indicator: str,
+    prev_pair: tuple[str, str] | None,
+    transit: bool,
+) -> tuple[str, str] | None:
+    cand = _distinct(local)
+    reporter = ctx.reporter
+    for p in pms:
+        if p.partner_of:
+            reporter = p.code
+    if transit:
+        one = cand[0].code if cand else (ctx.single or anchor)
+        return (one, "WLD") if one else None
+    if len(cand) >= 2:
+        a, b = _best_two(cand, v)
+        return direct(indicator, a, b, (a.code, b.code), reporter)
+    if len(cand) == 1:
+        x = cand[0]
+        if world and not (ctx.pair and x.code in ctx.pair and "WLD" not in ctx.pair and si - ctx.pair_sent <= 1 and not _near(world, v, 12)):
+            return _with_world(indicator, x.code)
+        if x.code in BLOCS and mutual:
+            return (x.code, x.code)
+        others = [p for p in _distinct(pms) if p.code != x.code and p not in local]
+        if others and vi > 0:
+            other = others[0]
+            return direct(indicator, other if other.start < x.start else x, x if other.start < x.start else other,
+                          (other.code, x.code) if other.start < x.start else (x.code, other.code), reporter)
+        if others and not any(o.code in BLOCS for o in others):
+            other = min(others, key=lambda o: abs(o.start - v.start))
+            return direct(indicator, other if other.start < x.start else x, x if other.start < x.start else other,
+                          (other.code, x.code) if other.start < x.start else (x.code, other.code), reporter)
+        partner = None
+        if ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
+            if x.code in ctx.pair:
+                pair = ctx.pair
+                if indicator in ("export", "import", "investment"):
+                    other_code = pair[1] if pair[0] == x.code else pair[0]
+                    return direct(indicator, x, None, (x.code, other_code), reporter)
+                return pair
+            partner = _anchor_of_pair(ctx.pair, anchor, reporter)
+        if partner is None and reporter and reporter != x.code:
+            partner = reporter
+        if partner is None and anchor and anchor != x.code:
+            partner = anchor
+        if partner is None or partner == x.code:
+            if indicator in ("export", "import"):
+                return _with_world(indicator, x.code)
+            if x.code in BLOCS and x.code != "WLD":
+                return (x.code, x.code)
+            return None
+        if partner == "WLD":
+            return _with_world(indicator, x.code)
+        return direct(indicator, None, x, (partner, x.code), reporter) if x.role != "src" and x.role != "gen" else direct(indicator, x, None, (x.code, partner), reporter)
+    # no party near the amount
+    if vi > 0 and prev_pair:
+        return prev_pair
+    if ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
+        if world and "WLD" not in ctx.pair and ctx.single:
+            return _with_world(indicator, ctx.single)
+        pair = ctx.pair
+        if indicator in ("export", "import") and "WLD" in pair:
+            x = pair[0] if pair[1] == "WLD" else pair[1]
+            return _with_world(indicator, x)
+        if indicator in ("export", "import", "investment") and reporter in pair:
+            other = pair[1] if pair[0] == reporter else pair[0]
+            return direct(indicator, None, None, (reporter, other), reporter)
+        return pair
+    if ctx.single and si - ctx.single_sent <= INHERIT_WINDOW:
+        if world or indicator in ("export", "import"):
+            return _with_world(indicator, ctx.single)
+        if ctx.single in BLOCS and mutual:
+            return (ctx.single, ctx.single)
+    return None
+
+
+def _near(hits: list[Hit], v: Value, dist: int) -> bool:
+    return any(abs(h.start - v.start) <= dist for h in hits)
+
+
+def _with_world(indicator: str, x: str) -> tuple[str, str]:
+    return ("WLD", x) if indicator in ("import", "investment") else (x, "WLD")
+
+
+def _anchor_of_pair(pair: tuple[str, str], anchor: str | None, reporter: str | None) -> str:
+    for c in (reporter, anchor):
+        if c in pair:
+            return c  # type: ignore[return-value]
+    return pair[0]
+
+
+def _best_two(cand: list[PartyMention], v: Value) -> tuple[PartyMention, PartyMention]:
+    if len(cand) == 2:
+        a, b = cand
+    else:
+        near = sorted(cand, key=lambda p: min(abs(p.start - v.start), abs(p.end - v.end)))[:2]
+        a, b = sorted(near, key=lambda p: p.start)
+    return (a, b) if a.start <= b.start else (b, a)
+
+
+def _doc_anchor(parties: list[list[PartyMention]]) -> str | None:
+    c = Counter(p.code for pms in parties for p in pms if p.code not in BLOCS and not p.weak)
+    if not c:
+        return None
+    top = c.most_common(2)
+    if len(top) == 2 and top[0][1] == top[1][1]:
+        # tie: the first mentioned of the two
+        for pms in parties:
+            for p in pms:
+                if p.code in (top[0][0], top[1][0]):
+                    return p.code
+    return top[0][0]
+
+
+# ---------------------------------------------------------------- period, status, growth
+
+
+def _pick_period(
+    v: Value,
+    values: list[Value],
+    own: list[PeriodMention],
+    allp: list[PeriodMention],
+    prev_period: str | None,
+) -> tuple[str | None, bool]:
+    starts = [w.start for w in values if w is not v]
+    real = [p for p in own if p.kind != "present"]
+    # comparison periods belong only to an amount right before them ("against 76,500 t in 2017")
+    comp = [p for p in allp if p.comparison and 0 <= p.start - v.end <= 3]
+    pre = [p for p in real if p.end <= v.start and not any(p.end <= s < v.start for s in starts)]
+    post = [p for p in real if p.start >= v.end and not any(v.end <= s < p.start for s in starts)]
+    chosen = None
+    deadline_post = [p for p in post if p.kind == "deadline"]
+    if deadline_post and not pre:
+        chosen = deadline_post[0]
+    elif comp:
+        chosen = comp[0]
+    elif pre:
+        chosen = max(pre, key=lambda p: p.end)
+    elif post:
+        chosen = min(post, key=lambda p: p.start)
+    elif real:
+        before = [p for p in real if p.end <= v.start]
+        if before:
+            chosen = max(before, key=lambda p: p.end)
+    if chosen is None:
+        if any(p.kind == "present" for p in own):
+            return None, True
+        return None, False
+    if chosen.shift:
+        base = prev_period
+        if base is None:
+            others = [p for p in real if not p.shift and p.value]
+            base = others[0].value if others else None
+        return shift_period(base, chosen.shift), True
+    return chosen.value, True
+
+
+def _pick_status(
+    sa: SentenceAnalysis,
+    v: Value,
+    live: list[Value],
+    targets: list[Hit],
+    forecasts: list[Hit],
+    period: str | None,
+) -> str:
+    def mine(h: Hit) -> bool:
+        if not live:
+            return False
+        best = min(live, key=lambda w: _dist(h, w))
+        return best is v and _dist(h, v) <= 12
+
+    if period and period.startswith("../"):
+        return "target"
+    if any(mine(h) for h in targets):
+        return "target"
+    if any(mine(h) for h in forecasts):
+        return "forecast"
+    return "actual"
+
+
+def _dist(h: Hit, v: Value) -> int:
+    if h.end <= v.start:
+        return v.start - h.end
+    if h.start >= v.end:
+        return h.start - v.end
+    return 0
+
+
+def _attach_growth(sa: SentenceAnalysis, values: list[Value], percents: list[Percent]) -> dict[int, Growth]:
+    out: dict[int, Growth] = {}
+    live = [v for v in values if not v.increment]
+    for p in percents:
+        if p.share or p.direction == 0:
+            continue
+        prev = [v for v in live if v.end <= p.start]
+        nxt = [v for v in live if v.start >= p.end]
+        cands = []
+        if prev:
+            cands.append(prev[-1])
+        if nxt:
+            cands.append(nxt[0])
+        cands = [c for c in cands if id(c) not in out]
+        if not cands:
+            continue
+
+        def dist(w: Value) -> float:
+            d = p.start - w.end if w.end <= p.start else w.start - p.end
+            if _clause_break(sa, min(w.end, p.end), max(w.start, p.start)):
+                d += 8
+            return d
+
+        target = min(cands, key=dist)
+        sign = -1 if p.direction < 0 else 1
+        val = p.value * sign
+        vmax = p.value_max * sign if p.value_max is not None else None
+        if vmax is not None and vmax < val:
+            val, vmax = vmax, val
+        out[id(target)] = Growth(val, p.bound, vmax)
+    return out
+
+
+# ---------------------------------------------------------------- context and finishing
+
+
+def _update_context(
+    ctx: Context,
+    sa: SentenceAnalysis,
+    si: int,
+    values: list[Value],
+    percents: list[Percent],
+    pms: list[PartyMention],
+    periods: list[PeriodMention],
+    new: list[Fact],
+) -> None:
+    for v in values:
+        if v.unit and v.unit != "t":
+            ctx.currency = v.unit
+    own = [p for p in periods if not p.comparison and p.kind not in ("deadline", "present", "since")]
+    if new:
+        actual = [f for f in new if f.status == "actual" and f.period != "__title__"]
+        if actual:
+            ctx.period = actual[-1].period
+            ctx.period_set = True
+            ctx.period_sent = si
+        last = new[-1]
+        ctx.pair = last.parties
+        ctx.pair_sent = si
+        ctx.indicator = last.indicator
+        ctx.indicator_sent = si
+        ctx.last_facts = new
+        ctx.last_sent = si
+    else:
+        if own:
+            ctx.period = own[-1].value
+            ctx.period_set = True
+            ctx.period_sent = si
+        if sa.hits_of("discourse.anaphora") and ctx.last_facts and si - ctx.last_sent == 1:
+            _anaphoric_growth(ctx, percents)
+        cues = _indicator_cues(sa)
+        if cues:
+            ctx.indicator = _cat(cues[-1])
+            if ctx.indicator == "transit":
+                ctx.indicator = "freight"
+            ctx.indicator_sent = si
+        strong = _distinct(pms)
+        codes = [p.code for p in strong]
+        if len(codes) >= 2:
+            ctx.pair = (codes[0], codes[1])
+            ctx.pair_sent = si
+            if sa.hits_of("indicator.world"):
+                ctx.single = codes[0]
+                ctx.single_sent = si
+        elif len(codes) == 1:
+            if sa.hits_of("indicator.world"):
+                ctx.pair = (codes[0], "WLD")
+                ctx.pair_sent = si
+            elif ctx.pair and codes[0] not in ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
+                keep = _anchor_of_pair(ctx.pair, None, ctx.reporter)
+                if keep != "WLD":
+                    ctx.pair = (keep, codes[0])
+                    ctx.pair_sent = si
+            ctx.single = codes[0]
+            ctx.single_sent = si
+    for p in pms:
+        if p.partner_of:
+            ctx.reporter = p.code
+
+
+def _anaphoric_growth(ctx: Context, percents: list[Percent]) -> None:
+    """"Бұл алдыңғы жылмен салыстырғанда 16 пайызға көп": growth of the previous figure."""
+    ps = [p for p in percents if not p.share and p.direction != 0]
+    if len(ps) != 1 or not ctx.last_facts:
+        return
+    f = ctx.last_facts[-1]
+    if f.growth is not None:
+        return
+    p = ps[0]
+    g = Growth(p.value * (-1 if p.direction < 0 else 1), p.bound, p.value_max)
+    ctx.last_facts[-1] = _replace_growth(f, g)
+    ctx.last_facts[-1].extra["replaces"] = id(f)
+
+
+def _replace_growth(f: Fact, g: Growth) -> Fact:
+    from dataclasses import replace
+
+    return replace(f, growth=g, extra=dict(f.extra))
+
+
+def _finish(drafts: list[Draft], analyses: list[SentenceAnalysis], pub: dt.date | None) -> list[Fact]:
+    # apply anaphoric growth replacements
+    facts = [d.fact for d in drafts]
+    # title facts without a period: the lead's period (first body sentence with one)
+    lead_period: str | None = None
+    lead_found = False
+    for sa in analyses[1:4]:
+        ps = [p for p in find_periods(sa, pub) if not p.comparison and p.kind not in ("deadline", "present")]
+        if ps:
+            lead_period = ps[0].value
+            lead_found = True
+            break
+    out: list[Fact] = []
+    for f in facts:
+        if f.period == "__title__":
+            from dataclasses import replace
+
+            f = replace(f, period=lead_period if lead_found else None)
+        out.append(f)
+    # one fact per key; a null-period copy of a dated fact is the same fact
+    seen: dict[tuple, int] = {}
+    result: list[Fact] = []
+    for f in out:
+        k = _key(f)
+        if k in seen:
+            continue
+        seen[k] = len(result)
+        result.append(f)
+    dated = {_key(f)[:1] + _key(f)[2:] for f in result if f.period is not None}
+    final = [f for f in result if f.period is not None or (_key(f)[:1] + _key(f)[2:]) not in dated]
+    return final
+
+
+def _key(f: Fact) -> tuple:
+    return (f.period, f.indicator, f.parties, f.status, f.unit, round(f.value, -1) if f.value > 100 else f.value)
+
+
+_DEC_COMMA = re.compile(r"\d,\d{1,2}(?!\d)")
+_DEC_POINT = re.compile(r"\d\.\d{1,2}(?!\d)")
+
+
+def _decimal_comma(text: str) -> bool:
+    return len(_DEC_COMMA.findall(text)) >= len(_DEC_POINT.findall(text))
+
+
+def sentences_of(text: str) -> list[Sentence]:
+    """The sentences extract() sees (for tools that show evidence)."""
+    return split_sentences(text, load_lexicon().abbreviations)

@@ -1,0 +1,324 @@
+"""Amounts: money and tonnes with their bounds, percentages and growth multiples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tradefacts.extract.analysis import SentenceAnalysis
+from tradefacts.extract.numbers import parse_number
+
+DASHES = "-–—"
+
+
+@dataclass(slots=True)
+class Value:
+    value: float
+    unit: str | None  # ISO 4217, "t", or None for a bare "1,9 mlrd" (currency from context)
+    start: int  # token span of the amount (number .. currency)
+    end: int
+    bound: str = "eq"
+    value_max: float | None = None
+    case: str | None = None  # grammatical case of the amount's last word
+    increment: bool = False  # "grew by $600 mln": a change, not a level
+    scale: float = 1.0
+
+
+@dataclass(slots=True)
+class Percent:
+    value: float
+    start: int
+    end: int
+    kind: str  # "pct" | "mult"
+    bound: str = "eq"
+    value_max: float | None = None
+    case: str | None = None
+    share: bool = False
+    direction: int = 0  # +1 growth cue, -1 fall cue, 0 none
+
+
+def _num_at(sa: SentenceAnalysis, i: int, decimal_comma: bool, scaled: bool) -> float | None:
+    t = sa.tokens[i]
+    if t.kind != "num":
+        return None
+    return parse_number(t.text, decimal_comma, scaled)
+
+
+def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value], list[Percent]]:
+    toks = sa.tokens
+    n = len(toks)
+    values: list[Value] = []
+    percents: list[Percent] = []
+    i = 0
+    while i < n:
+        t = toks[i]
+        nw = None
+        if t.kind != "num":
+            nw = sa.longest_hit("number_word", i)
+            if nw is None:
+                mw = sa.first_hit("growth.multiple_word", i)
+                if mw:
+                    percents.append(Percent((float(mw.payload) - 1) * 100, i, mw.end, "mult"))
+                    i = mw.end
+                    continue
+                i += 1
+                continue
+        start = i
+        j = nw.end if nw else i + 1
+        # a scale word may follow: decide comma-vs-thousands with that knowledge
+        scaled_ahead = sa.first_hit("scale", j) is not None or (
+            j + 1 < n and sa.first_hit("scale", j + 2 if toks[j].text in DASHES else j) is not None
+        )
+        base = float(nw.payload) if nw else _num_at(sa, i, decimal_comma, scaled_ahead)
+        if base is None:
+            i += 1
+            continue
+        vmax = None
+        if j + 1 < n and toks[j].text in DASHES and toks[j + 1].kind == "num" and not (
+            _is_year(toks[i].text) and _is_year(toks[j + 1].text)
+        ):
+            vmax = _num_at(sa, j + 1, decimal_comma, scaled_ahead)
+            if vmax is not None and vmax > base:
+                j += 2
+            else:
+                vmax = None
+        # percent / multiple
+        ph = sa.first_hit("growth.percent", j)
+        if ph and not nw:
+            p = Percent(base, start, ph.end, "pct", value_max=vmax, case=ph.case)
+            if vmax is not None:
+                p.bound = "range"
+            percents.append(p)
+            i = ph.end
+            continue
+        mh = sa.first_hit("growth.multiple", j)
+        if mh:
+            percents.append(Percent((base - 1) * 100, start, mh.end, "mult", case=mh.case))
+            i = mh.end
+            continue
+        # scale words, composite amounts ("3 млрд 678 млн", "219 млн 701 мың")
+        mult = 1.0
+        total = None
+        k = j
+        case = None
+        sh = sa.first_hit("scale", k)
+        if sh:
+            mult = float(sh.payload)
+            case = sh.case
+            k = sh.end
+            k = _skip_abbrev_dot(sa, k)
+            total = base * mult
+            while k < n and toks[k].kind == "num":
+                nxt = _num_at(sa, k, decimal_comma, True)
+                sh2 = sa.first_hit("scale", k + 1)
+                if nxt is None:
+                    break
+                if sh2 and float(sh2.payload) < mult:
+                    total += nxt * float(sh2.payload)
+                    mult = float(sh2.payload)
+                    case = sh2.case
+                    k = _skip_abbrev_dot(sa, sh2.end)
+                    continue
+                if sh2 is None and sa.first_hit("currency", k + 1) and mult >= 1e6:
+                    if nxt != int(nxt):  # "2 млрд 351,5 долларов": the lower scale is implied
+                        total += nxt * mult / 1000
+                    elif nxt < 1000:
+                        total += nxt
+                    k += 1
+                break
+        value = total if total is not None else base
+        # unit after the number (skipping a parenthesis opener: "28 (миллиардов долларов)")
+        unit = None
+        ch = sa.first_hit("currency", k) or sa.first_hit("unit", k)
+        if ch:
+            unit = str(ch.payload)
+            case = ch.case
+            k = ch.end
+            k = _skip_abbrev_dot(sa, k)
+        # unit before the number ("$22 млрд", "US$ 5 bn", "USD 31.2 billion")
+        pre = sa.last_hit_ending("currency", start)
+        if unit is None and pre is not None:
+            unit = str(pre.payload)
+            start = pre.start
+        if unit is None and mult < 1e6:
+            i = max(k, i + 1)
+            continue
+        v = Value(value, unit, start, k, case=case, scale=mult)
+        if vmax is not None:
+            v.value_max = vmax * (value / base if base else 1)
+            v.bound = "range"
+        values.append(v)
+        i = max(k, i + 1)
+    for v in values:
+        sa.value_tokens.update(range(v.start, v.end))
+    for p in percents:
+        sa.value_tokens.update(range(p.start, p.end))
+    _bounds(sa, values, percents)
+    _increments(sa, values)
+    _growth_kinds(sa, percents, values)
+    return values, percents
+
+
+def _is_year(s: str) -> bool:
+    return len(s) == 4 and s.isdigit() and 1990 <= int(s) <= 2060
+
+
+def _skip_abbrev_dot(sa: SentenceAnalysis, k: int) -> int:
+    """Skip "." after an abbreviation and a case ending glued to it ("млрд.дан", "mlrd.ni")."""
+    toks = sa.tokens
+    if k < len(toks) and toks[k].text == "." and k + 1 < len(toks):
+        nxt = toks[k + 1]
+        if nxt.kind == "word" and not nxt.space_before and len(nxt.text) <= 5:
+            return k + 2
+        if nxt.kind == "word" and nxt.text[:1].islower():
+            return k + 1
+    return k
+
+
+def _ending_case(sa: SentenceAnalysis, v: Value) -> str | None:
+    """Case of a value: the lexicon hit's own, or a glued ending after an abbreviation dot."""
+    last = sa.tokens[v.end - 1]
+    if v.end - 2 >= 0 and sa.tokens[v.end - 2].text == "." and last.kind == "word":
+        for lang in sa.lexicon.languages.values():
+            chain = lang.split_suffixes(last.norm)
+            if chain:
+                c = sa.lexicon.case_of(lang.code, chain)
+                if c:
+                    return c
+    return v.case
+
+
+def _bounds(sa: SentenceAnalysis, values: list[Value], percents: list[Percent]) -> None:
+    toks = sa.tokens
+    for v in values:
+        v.case = _ending_case(sa, v)
+        if v.bound == "range":
+            continue
+        # preposed cue ending at most two tokens before the amount
+        for gap in range(0, 3):
+            e = v.start - gap
+            if e <= 0:
+                break
+            h = _best_bound_pre(sa, e)
+            if h:
+                v.bound = h
+                break
+            if gap < 2 and e - 1 >= 0 and toks[e - 1].kind == "num":
+                break
+        if v.bound != "eq":
+            continue
+        post = _bound_post(sa, v.end, v.case)
+        if post:
+            v.bound = post
+    for p in percents:
+        post = _bound_post(sa, p.end, p.case)
+        if post:
+            p.bound = post
+        for gap in range(0, 2):
+            e = p.start - gap
+            h = _best_bound_pre(sa, e) if e > 0 else None
+            if h:
+                p.bound = h
+                break
+
+
+def _best_bound_pre(sa: SentenceAnalysis, e: int) -> str | None:
+    for cat, b in (("bound.gt_pre", "gt"), ("bound.lt_pre", "lt"), ("bound.approx_pre", "approx")):
+        if sa.last_hit_ending(cat, e):
+            return b
+    return None
+
+
+def _bound_post(sa: SentenceAnalysis, k: int, case: str | None) -> str | None:
+    toks = sa.tokens
+    # skip a parenthesis: "3 млрд доллардан (5,9%) артық"
+    if k < len(toks) and toks[k].text == "(":
+        depth = 0
+        while k < len(toks):
+            if toks[k].text == "(":
+                depth += 1
+            elif toks[k].text == ")":
+                depth -= 1
+                if depth == 0:
+                    k += 1
+                    break
+            k += 1
+    for cat, b, need in (
+        ("bound.gt_post", "gt", "ablative"),
+        ("bound.lt_post", "lt", "ablative"),
+        ("bound.approx_post", "approx", None),
+    ):
+        h = sa.first_hit(cat, k)
+        if h is None:
+            continue
+        if need and case != need and sa.lexicon.languages[h.lang].case_of:
+            continue
+        if b == "approx" and case == "ablative":
+            continue
+        return b
+    return None
+
+
+def _increments(sa: SentenceAnalysis, values: list[Value]) -> None:
+    """Mark "вырос на $X" / "increased by $X" / "X долларға көп" as changes, not levels."""
+    for v in values:
+        if v.bound != "eq" and v.bound != "gt":
+            continue
+        pre = sa.last_hit_ending("growth.increment_pre", v.start)
+        if pre is None and v.bound == "gt":
+            # "rose by more than $133 million"
+            for e in range(v.start - 1, max(0, v.start - 3), -1):
+                pre = sa.last_hit_ending("growth.increment_pre", e)
+                if pre:
+                    break
+        if pre and (sa.any_hit("growth.up", pre.start - 3, pre.start) or sa.any_hit("growth.down", pre.start - 3, pre.start)):
+            v.increment = True
+            continue
+        if v.case == "dative":
+            k = v.end
+            if k < len(sa.tokens) and sa.tokens[k].text == "(":
+                while k < len(sa.tokens) and sa.tokens[k].text != ")":
+                    k += 1
+                k += 1
+            if sa.first_hit("growth.increment_post", k):
+                v.increment = True
+
+
+def _growth_kinds(sa: SentenceAnalysis, percents: list[Percent], values: list[Value]) -> None:
+    toks = sa.tokens
+    n = len(toks)
+    for p in percents:
+        if p.kind == "mult":
+            p.direction = 1
+            continue
+        lo, hi = p.start, p.end
+        # inside parentheses?
+        in_paren = False
+        depth = 0
+        for k in range(p.start - 1, max(-1, p.start - 8), -1):
+            if toks[k].text == ")":
+                depth += 1
+            elif toks[k].text == "(":
+                if depth == 0:
+                    in_paren = True
+                    lo = k
+                    break
+                depth -= 1
+        if in_paren:
+            for k in range(p.end, min(n, p.end + 8)):
+                if toks[k].text == ")":
+                    hi = k
+                    break
+        win_lo, win_hi = (lo, hi) if in_paren else (max(0, p.start - 4), min(n, p.end + 4))
+        up = sa.any_hit("growth.up", win_lo, win_hi)
+        down = sa.any_hit("growth.down", win_lo, win_hi)
+        share = sa.any_hit("growth.share", max(0, p.start - 5), min(n, p.end + 3))
+        if share and not (in_paren and (up or down)):
+            p.share = True
+            continue
+        if in_paren and not (up or down):
+            p.share = True
+            continue
+        if down and (not up or down.start > (up.start if up else -1)):
+            p.direction = -1
+        elif up:
+            p.direction = 1

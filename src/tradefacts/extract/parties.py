@@ -1,0 +1,101 @@
+"""Parties: countries, regions and blocs in every case, with the role the grammar gives.
+
+A role says which way goods or money move: ``dest`` (Turkic dative, "в/to/into"),
+``src`` (ablative, "из/from"), ``gen`` (genitive, adjective: the owner of the figure),
+``with`` (instrumental, "с/with/билан"), ``subj`` otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tradefacts.extract.analysis import SentenceAnalysis
+
+_CASE_ROLE = {
+    "dative": "dest",
+    "ablative": "src",
+    "genitive": "gen",
+    "instrumental": "with",
+    "locative": "loc",
+    "adjectival": "gen",
+}
+
+
+@dataclass(slots=True)
+class PartyMention:
+    code: str
+    start: int
+    end: int
+    role: str
+    weak: bool = False  # a capital standing for its country
+    partner_of: bool = False  # "X's trade partner": X reports the figures
+
+
+def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
+    """Party mentions of a sentence; tokens in ``blocked`` (currency words like "АҚШ
+    доллары") are not parties."""
+    raw = [h for h in sa.hits if h.category in ("party", "party_weak")]
+    raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    out: list[PartyMention] = []
+    covered_until = -1
+    toks = sa.tokens
+    for h in raw:
+        if h.start < covered_until or any(k in blocked for k in range(h.start, h.end)):
+            continue
+        covered_until = h.end
+        role = _CASE_ROLE.get(h.case or "", "subj")
+        end = h.end
+        # "ТМҰ елдерінен", "ТМҰ мемлекеттерінің экономикаларына": the case sits on the noun
+        k = h.end
+        for _ in range(2):
+            cw = sa.first_hit("discourse.country_word", k)
+            if not cw:
+                break
+            role = _CASE_ROLE.get(cw.case or "", role)
+            end = k = cw.end
+        # prepositions before the name (ru/en)
+        pre_k = h.start
+        for cat, r in (("role.dest", "dest"), ("role.src", "src"), ("role.with", "with")):
+            ph = sa.last_hit_ending(cat, pre_k)
+            if ph is None and pre_k - 1 >= 0 and toks[pre_k - 1].norm in ("the",):
+                ph = sa.last_hit_ending(cat, pre_k - 1)
+            if ph:
+                role = r
+                break
+        partner_of = role == "gen" and sa.any_hit("discourse.partner_word", end, end + 4) is not None
+        out.append(
+            PartyMention(
+                str(h.payload), h.start, end, role, weak=h.category == "party_weak", partner_of=partner_of
+            )
+        )
+    return out
+
+
+def direct(indicator: str, a: PartyMention | None, b: PartyMention | None, codes: tuple[str, str], reporter: str | None) -> tuple[str, str]:
+    """Order a pair [from, to] for export, import and investment from the mentions' roles."""
+    x, y = codes
+    ra = a.role if a else "subj"
+    rb = b.role if b else "subj"
+    if indicator in ("export", "investment"):
+        if rb == "dest" or ra == "src":
+            return (x, y)
+        if ra == "dest" or rb == "src":
+            return (y, x)
+        if indicator == "investment":
+            return (x, y)
+        if reporter in codes:
+            return (reporter, y if reporter == x else x)
+        return (x, y)
+    if indicator == "import":
+        if ra == "src" or rb == "dest":
+            return (x, y)
+        if rb == "src" or ra == "dest":
+            return (y, x)
+        if rb == "gen" and ra != "gen":
+            return (x, y)
+        if ra == "gen" and rb != "gen":
+            return (y, x)
+        if reporter in codes:
+            return (y if reporter == x else x, reporter)
+        return (y, x)
+    return (x, y)

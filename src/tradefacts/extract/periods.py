@@ -1,0 +1,410 @@
+"""Periods: years, month ranges, N months, halves, quarters, relative years, deadlines.
+
+Every period mention of a sentence becomes a :class:`PeriodMention` with its EDTF value
+already resolved against the publication date (SPEC "Period rules"); relative periods of an
+undated article resolve to ``None`` but still count as the sentence's own period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from tradefacts.extract.analysis import SentenceAnalysis
+from tradefacts.extract.tokens import HEADER_RE, tokenize
+from tradefacts.lang.lexicon import Lexicon
+
+YEAR_MIN, YEAR_MAX = 1990, 2060
+
+
+@dataclass(slots=True)
+class PeriodMention:
+    start: int  # token span
+    end: int
+    value: str | None  # EDTF
+    kind: str  # year, range, months, half, quarter, month, relative, deadline, since, asof, present
+    comparison: bool = False
+    shift: int = 0  # "a year earlier": shift the sentence's period by -1 year
+
+
+def edtf_months(y: int, m1: int, m2: int) -> str:
+    if m1 == m2:
+        return f"{y:04d}-{m1:02d}"
+    return f"{y:04d}-{m1:02d}/{y:04d}-{m2:02d}"
+
+
+def shift_period(p: str | None, years: int) -> str | None:
+    """The same period ``years`` years later (negative: earlier)."""
+    if p is None:
+        return None
+    return re.sub(r"\d{4}", lambda m: f"{int(m.group(0)) + years:04d}", p)
+
+
+# ---------------------------------------------------------------- publication date
+
+
+def parse_iso(s: str | dt.date | None) -> dt.date | None:
+    if s is None or isinstance(s, dt.date):
+        return s
+    m = re.match(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", s)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    except ValueError:
+        return None
+
+
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DATELINE_SPAN = 300
+
+
+def publication_date(text: str, lexicon: Lexicon | None = None) -> dt.date | None:
+    """The date an article gives itself: the `` date `` header, else a full dateline.
+
+    A dateline counts only near the start or the end of the text (where news sites print
+    it) and only with a year: "22 Сентябрь 2025", "Опубликовано 18.08.2020", "20 January
+    2023". "25 января" without a year does not count.
+    """
+    m = HEADER_RE.match(text)
+    if m:
+        d = parse_iso(m.group(1))
+        if d:
+            return d
+    if lexicon is None:
+        from tradefacts.lang.lexicon import load_lexicon
+
+        lexicon = load_lexicon()
+    zones = [text[:_DATELINE_SPAN]]
+    if len(text) > _DATELINE_SPAN:
+        zones.append(text[-_DATELINE_SPAN:])
+    for zone in zones:
+        d = _dateline_in(zone, lexicon)
+        if d:
+            return d
+    return None
+
+
+def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
+    for m in _ISO_DATE.finditer(zone):
+        d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            return d
+    for m in _NUMERIC_DATE.finditer(zone):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        d = _safe_date(y, b, a) or _safe_date(y, a, b)  # dd.mm.yyyy, else mm/dd/yyyy
+        if d:
+            return d
+    toks = tokenize(zone)
+    norms = [t.norm for t in toks]
+    hits = lexicon.scan(norms)
+    months = {h.start: h for h in hits if h.category == "month"}
+    for i, t in enumerate(toks):
+        if i not in months:
+            continue
+        h = months[i]
+        # day before the month ("22 Сентябрь 2025", "29-may 2018"), year after
+        j = i - 1
+        if j >= 0 and toks[j].text in "-.":
+            j -= 1
+        k = h.end
+        if k < len(toks) and toks[k].text in ",.":
+            k += 1
+        if j >= 0 and toks[j].kind == "num" and k < len(toks) and toks[k].kind == "num":
+            day, year = toks[j].text, toks[k].text
+            if day.isdigit() and year.isdigit() and len(year) == 4:
+                d = _safe_date(int(year), int(h.payload), int(day))
+                if d:
+                    return d
+        # month day, year ("January 20, 2023")
+        if k < len(toks) and toks[k].kind == "num" and toks[k].text.isdigit():
+            k2 = k + 1
+            if k2 < len(toks) and toks[k2].text == ",":
+                k2 += 1
+            if k2 < len(toks) and toks[k2].text.isdigit() and len(toks[k2].text) == 4:
+                d = _safe_date(int(toks[k2].text), int(h.payload), int(toks[k].text))
+                if d:
+                    return d
+    return None
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date | None:
+    if not (YEAR_MIN <= y <= YEAR_MAX):
+        return None
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- mentions in a sentence
+
+
+def _year_of(tok_text: str) -> int | None:
+    if len(tok_text) == 4 and tok_text.isdigit():
+        y = int(tok_text)
+        if YEAR_MIN <= y <= YEAR_MAX:
+            return y
+    return None
+
+
+def find_periods(sa: SentenceAnalysis, pub: dt.date | None) -> list[PeriodMention]:
+    """All period mentions of one sentence, resolved against ``pub``."""
+    toks = sa.tokens
+    n = len(toks)
+    out: list[PeriodMention] = []
+    used: set[int] = set()
+    value_tokens = sa.value_tokens
+
+    def year_near(i_from: int, i_to: int) -> tuple[int, int, int] | None:
+        """A year token in [i_from, i_to) -> (year, start, end incl. year word)."""
+        for k in range(max(0, i_from), min(n, i_to)):
+            y = _year_of(toks[k].text) if toks[k].kind == "num" else None
+            if y and k not in value_tokens:
+                e = k + 1
+                while e < n and toks[e].text in "-" and not toks[e].space_before:
+                    e += 1
+                yw = sa.first_hit("period.year_word", e)
+                if yw:
+                    e = yw.end
+                return y, k, e
+        return None
+
+    def this_year_near(a: int, b: int) -> tuple[int, int] | None:
+        for k in range(max(0, a), min(n, b)):
+            h = sa.first_hit("period.this_year", k)
+            if h:
+                return k, h.end
+        return None
+
+    def last_year_near(a: int, b: int) -> tuple[int, int] | None:
+        for k in range(max(0, a), min(n, b)):
+            h = sa.first_hit("period.last_year", k)
+            if h:
+                return k, h.end
+        return None
+
+    def resolve_year(a: int, b: int, months_count: int | None = None) -> tuple[int | None, int, int]:
+        """Year for a month/half/quarter expression spanning tokens [a, b)."""
+        y = year_near(a - 3, a)
+        if y and not _crosses_value(value_tokens, y[2], a):
+            return y[0], y[1], b
+        y = year_near(b, b + 4)
+        if y and not _crosses_value(value_tokens, b, y[1]):
+            return y[0], a, y[2]
+        ty = this_year_near(a - 4, b + 4)
+        if ty:
+            return (pub.year if pub else None), min(a, ty[0]), max(b, ty[1])
+        ly = last_year_near(a - 4, b + 4)
+        if ly:
+            return (pub.year - 1 if pub else None), min(a, ly[0]), max(b, ly[1])
+        if pub is None:
+            return None, a, b
+        if months_count is not None and months_count >= pub.month:
+            return pub.year - 1, a, b
+        return pub.year, a, b
+
+    i = 0
+    while i < n:
+        t = toks[i]
+        # -- month ranges and single months
+        mh = sa.first_hit("month", i)
+        if mh and i not in used:
+            m1 = int(mh.payload)
+            j = mh.end
+            m2 = None
+            # month - month  (also "с января по август", "from January to June")
+            k = j
+            if k < n and toks[k].text in "-–—":
+                k += 1
+            elif sa.first_hit("period.range_sep", k) or (k < n and toks[k].norm in ("to", "по", "till")):
+                k += 1
+            mh2 = sa.first_hit("month", k) if k != j else None
+            if mh2:
+                m2 = int(mh2.payload)
+                j = mh2.end
+            day_before = i > 0 and toks[i - 1].kind == "num" and toks[i - 1].text.isdigit() and int(toks[i - 1].text) <= 31 and len(toks[i - 1].text) <= 2
+            day_after = j < n and toks[j].kind == "num" and toks[j].text.isdigit() and len(toks[j].text) <= 2 and m2 is None
+            if (day_before or day_after) and m2 is None:
+                i = j
+                continue  # a calendar date, not a period
+            mw = sa.first_hit("period.month_word", j)
+            if mw:
+                j = mw.end
+            if m2 is None:
+                end_of = any(sa.first_hit("period.end_of", k) for k in range(max(0, i - 3), min(n, j + 3)))
+                y, a, b = resolve_year(i, j, months_count=m1)
+                if end_of:
+                    val = edtf_months(y, 1, m1) if y else None
+                    kind = "range"
+                else:
+                    val = edtf_months(y, m1, m1) if y else None
+                    kind = "month"
+            else:
+                y, a, b = resolve_year(i, j, months_count=m2)
+                val = edtf_months(y, m1, m2) if y and m2 >= m1 else None
+                kind = "range"
+            out.append(PeriodMention(a, b, val, kind))
+            used.update(range(a, b))
+            i = j
+            continue
+        # -- N months
+        if i not in used and i not in value_tokens:
+            cnt, cend = _count_at(sa, i)
+            if cnt is not None and cend < n:
+                mw = sa.first_hit("period.month_word", cend)
+                if mw and 1 <= cnt <= 12 and cnt == int(cnt):
+                    y, a, b = resolve_year(i, mw.end, months_count=int(cnt))
+                    val = edtf_months(y, 1, int(cnt)) if y else None
+                    out.append(PeriodMention(a, b, val, "months"))
+                    used.update(range(a, b))
+                    i = mw.end
+                    continue
+        # -- halves and quarters
+        hh = sa.first_hit("period.half", i) or sa.first_hit("period.quarter", i)
+        if hh and i not in used:
+            is_half = hh.category == "period.half"
+            a = i
+            order = None
+            for k in range(max(0, i - 3), i):
+                oh = sa.first_hit("ordinal", k)
+                if oh:
+                    order = int(oh.payload)
+                    a = k
+                elif toks[k].kind == "num" and toks[k].text.isdigit() and int(toks[k].text) <= 4 and k not in value_tokens:
+                    order = int(toks[k].text)
+                    a = k
+            label = toks[i].text.upper()
+            if re.fullmatch(r"[HQ][1-4]", label):
+                order = int(label[1])
+            if order is None:
+                order = 1 if is_half else None
+            if order is not None:
+                m1, m2 = ((order - 1) * 6 + 1, order * 6) if is_half else ((order - 1) * 3 + 1, order * 3)
+                if m2 <= 12:
+                    y, a2, b = resolve_year(a, hh.end)
+                    val = edtf_months(y, m1, m2) if y else None
+                    out.append(PeriodMention(a2, b, val, "half" if is_half else "quarter"))
+                    used.update(range(a2, b))
+                    i = hh.end
+                    continue
+        # -- years, year ranges, deadlines, since
+        y = _year_of(t.text) if t.kind == "num" else None
+        if y and i not in used and i not in value_tokens:
+            a, b = i, i + 1
+            y2 = None
+            if b + 1 < n and toks[b].text in "-–—" and _year_of(toks[b + 1].text):
+                y2 = _year_of(toks[b + 1].text)
+                b += 2
+            while b < n and toks[b].text == "-" and not toks[b].space_before:
+                b += 1
+            yw = sa.first_hit("period.year_word", b)
+            if yw:
+                b = yw.end
+                if b < n and toks[b].text == ".":
+                    b += 1
+            case = yw.case if yw else None
+            kind = "year"
+            val: str | None = f"{y}" if y2 is None else f"{y}/{y2}"
+            if y2 is None:
+                pre = sa.last_hit_ending("period.deadline_pre", a)
+                post = sa.first_hit("period.deadline_post", b)
+                since_pre = sa.last_hit_ending("period.since_pre", a)
+                since_post = sa.first_hit("period.since_post", b)
+                asof_pre = sa.last_hit_ending("period.asof_pre", a)
+                asof_post = sa.first_hit("period.asof_post", b)
+                term = yw is not None and yw.case == "terminative"
+                if pre or post or term:
+                    kind, val = "deadline", f"../{y}"
+                    if pre:
+                        a = pre.start
+                    if post:
+                        b = post.end
+                elif (since_pre or since_post) and (since_post or case != "ablative"):
+                    kind, val = "since", f"{y}/.."
+                    if since_pre:
+                        a = since_pre.start
+                    if since_post:
+                        b = since_post.end
+                elif asof_pre and not sa.first_hit("month", a - 1) or asof_post:
+                    kind, val = "asof", f"../{y}"
+            out.append(PeriodMention(a, b, val, kind))
+            used.update(range(a, b))
+            i = b
+            continue
+        # -- relative years
+        for cat, delta in (("period.last_year", -1), ("period.this_year", 0)):
+            h = sa.first_hit(cat, i)
+            if h and i not in used:
+                val = f"{pub.year + delta}" if pub else None
+                out.append(PeriodMention(i, h.end, val, "relative"))
+                used.update(range(i, h.end))
+                i = h.end - 1
+                break
+        else:
+            h = sa.first_hit("period.year_earlier", i)
+            if h and i not in used:
+                out.append(PeriodMention(i, h.end, None, "relative", shift=-1))
+                used.update(range(i, h.end))
+                i = h.end - 1
+            else:
+                h = sa.first_hit("period.present", i)
+                if h and i not in used:
+                    out.append(PeriodMention(i, h.end, None, "present"))
+                    used.update(range(i, h.end))
+                    i = h.end - 1
+        i += 1
+    # "since YEAR" ranges written "2005-2025" were caught as ranges; mark comparisons
+    for pm in out:
+        pm.comparison = _is_comparison(sa, pm)
+    # deadline "до 2030 года" after a since: "с 2005 по 2025" handled as since; join them
+    return _merge_since_until(out)
+
+
+def _count_at(sa: SentenceAnalysis, i: int) -> tuple[float | None, int]:
+    """A small cardinal at token i: digits or a number word."""
+    t = sa.tokens[i]
+    if t.kind == "num" and t.text.isdigit() and len(t.text) <= 2:
+        j = i + 1
+        # "9-ай", "10-ойида"
+        while j < len(sa.tokens) and sa.tokens[j].text == "-" and not sa.tokens[j].space_before:
+            j += 1
+        return float(t.text), j
+    h = sa.longest_hit("number_word", i)
+    if h:
+        return float(h.payload), h.end
+    return None, i
+
+
+def _crosses_value(value_tokens: set[int], a: int, b: int) -> bool:
+    return any(k in value_tokens for k in range(a, b))
+
+
+def _is_comparison(sa: SentenceAnalysis, pm: PeriodMention) -> bool:
+    if pm.kind in ("deadline", "since", "present"):
+        return False
+    for k in range(max(0, pm.start - 4), pm.start):
+        if sa.first_hit("period.comparison_pre", k):
+            return True
+    return any(sa.first_hit("period.comparison_post", k) for k in range(pm.end, min(len(sa.tokens), pm.end + 4)))
+
+
+def _merge_since_until(out: list[PeriodMention]) -> list[PeriodMention]:
+    merged: list[PeriodMention] = []
+    for pm in out:
+        if (
+            merged
+            and merged[-1].kind == "since"
+            and pm.kind in ("year", "deadline")
+            and pm.start - merged[-1].end <= 2
+            and pm.value
+        ):
+            y2 = pm.value.strip("./")
+            merged[-1].value = merged[-1].value.replace("..", y2) if merged[-1].value else None
+            merged[-1].kind = "range"
+            merged[-1].end = pm.end
+            continue
+        merged.append(pm)
+    return merged

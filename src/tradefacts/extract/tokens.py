@@ -1,0 +1,124 @@
+"""Sentences and tokens with character offsets into the article text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tradefacts.lang.lexicon import APOSTROPHES, norm
+
+#: the optional corpus header: `` date YYYY-MM-DD `` (day optional) at the very start
+HEADER_RE = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
+
+_NUM = (
+    r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)(?:,\d+)?"  # 20 445 231 / 3 809,7
+    r"|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?"  # 1.844.036.360,12
+    r"|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?"  # 1,844,036
+    r"|\d+(?:[.,]\d+)?"
+)
+_DATE = r"\d{4}-\d{2}-\d{2}(?:T[\d:+\-]+)?|\d{1,2}[./]\d{1,2}[./]\d{4}\b"
+_WORD = rf"[^\W\d_]+(?:[{APOSTROPHES}\-]?[^\W\d_]+)*?(?:[{APOSTROPHES}][^\W\d_]+)*"
+TOKEN_RE = re.compile(
+    rf"(?P<date>{_DATE})|(?P<num>{_NUM})|(?P<word>[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*)|(?P<p>\S)",
+    re.UNICODE,
+)
+
+
+@dataclass(slots=True)
+class Token:
+    text: str
+    norm: str
+    start: int
+    end: int
+    kind: str  # "num" | "word" | "date" | "p"
+    space_before: bool
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    index: int
+    is_title: bool = False
+    _tokens: list[Token] | None = field(default=None, repr=False)
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = tokenize(self.text, self.start)
+        return self._tokens
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    out: list[Token] = []
+    prev_end = -1
+    for m in TOKEN_RE.finditer(text):
+        kind = m.lastgroup or "p"
+        s, e = m.start(), m.end()
+        tok = m.group(0)
+        out.append(
+            Token(
+                tok,
+                norm(tok) if kind == "word" else tok,
+                s + offset,
+                e + offset,
+                kind,
+                s != prev_end,
+            )
+        )
+        prev_end = e
+    return out
+
+
+_END_RE = re.compile(r"[.!?…]+[»\"”')\]]*(?=\s)")
+_INITIAL_RE = re.compile(r"(?:^|[\s(])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҚҲ]\Z")
+_ABBR_WORD_RE = re.compile(r"([^\W\d_]+)\Z")
+
+
+def split_sentences(text: str, abbreviations: frozenset[str]) -> list[Sentence]:
+    """Split into sentences by line breaks and sentence punctuation.
+
+    Abbreviations (млрд., долл., mln.) and initials never end a sentence; decimal commas
+    and points are inside number tokens and never split either.
+    """
+    body_start = 0
+    m = HEADER_RE.match(text)
+    if m:
+        body_start = m.end()
+    sentences: list[Sentence] = []
+    para = 0
+    pos = body_start
+    first = True
+    for line_m in re.finditer(r"[^\n\r]+", text[body_start:]):
+        ls, le = line_m.start() + body_start, line_m.end() + body_start
+        if text[pos:ls].count("\n") >= 1 or text[pos:ls].count("\r") >= 1:
+            para += 1
+        pos = le
+        line = text[ls:le]
+        if not line.strip():
+            continue
+        cuts = [0]
+        for em in _END_RE.finditer(line):
+            before = line[: em.start()]
+            if em.group(0).startswith(".") and len(em.group(0).rstrip("»\"”')]")) == 1:
+                wm = _ABBR_WORD_RE.search(before)
+                if wm and norm(wm.group(1)) in abbreviations:
+                    continue
+                if _INITIAL_RE.search(before):
+                    continue
+            cuts.append(em.end())
+        cuts.append(len(line))
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            seg = line[a:b]
+            lstrip = len(seg) - len(seg.lstrip())
+            seg_s = ls + a + lstrip
+            seg_e = ls + a + len(seg.rstrip())
+            if seg_e <= seg_s:
+                continue
+            sentences.append(
+                Sentence(seg_s, seg_e, text[seg_s:seg_e], para, len(sentences), is_title=first)
+            )
+        first = False
+    return sentences

@@ -1,0 +1,1 @@
+"""Language knowledge and language identification (see detect.py)."""

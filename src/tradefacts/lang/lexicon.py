@@ -1,0 +1,289 @@
+"""Language knowledge, loaded once from one TOML file per language.
+
+Every word the extractor knows comes from ``lang/data/<code>.toml``; this module only
+turns those files into a merged, fast lookup. A lexicon entry is a *phrase*: one or more
+words, each a stem that a token may extend with a chain of the language's endings
+(``suffixes``; up to three, e.g. Kazakh ``доллар+ы+нан``). A word written with a trailing
+``=`` must match exactly (short abbreviations such as ``т=``).
+
+Categories are dotted names (``currency.USD``, ``bound.gt_pre``, ``party.KAZ``...). The
+engine asks "which categories start at token i?" and never names a word itself.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+#: characters used as apostrophes inside words (Uzbek Latin o‘, g‘; English 's)
+APOSTROPHES = "'‘’ʻʼ`´"
+_APOS_RE = re.compile(f"[{APOSTROPHES}]")
+WORD_RE = re.compile(rf"[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*|[{APOSTROPHES}][^\W\d_]+", re.UNICODE)
+MAX_CHAIN = 3
+
+
+def norm(s: str) -> str:
+    """Case-fold and unify variants so lexicon and text compare equal."""
+    s = unicodedata.normalize("NFC", s).lower()
+    s = _APOS_RE.sub("'", s)
+    return s.replace("ё", "е")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    category: str  # e.g. "currency", "party", "bound.gt_pre"
+    payload: Any  # e.g. "USD", "KAZ", 1e9
+    words: tuple[tuple[str, bool], ...]  # (stem, exact)
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A lexicon phrase found in a token sequence."""
+
+    category: str
+    payload: Any
+    start: int  # token index
+    end: int  # token index, exclusive
+    case: str | None  # grammatical case of the last word's ending, if the language marks it
+    lang: str
+    suffix: str = ""  # the ending the last word carried
+
+
+@dataclass(eq=False)
+class Language:
+    code: str
+    name: str
+    decimal_comma: bool
+    suffixes: frozenset[str]
+    case_of: dict[str, str]  # ending -> case name
+    raw: dict[str, Any]
+    max_suffix: int = 0
+
+    @cache  # noqa: B019 - languages live for the process
+    def split_suffixes(self, rest: str) -> tuple[str, ...] | None:
+        """Split ``rest`` into a chain of at most MAX_CHAIN endings, or None."""
+        if not rest:
+            return ()
+        return _split(rest, self.suffixes, self.max_suffix, MAX_CHAIN)
+
+
+def _split(rest: str, sufs: frozenset[str], maxlen: int, depth: int) -> tuple[str, ...] | None:
+    if not rest:
+        return ()
+    if depth == 0:
+        return None
+    for k in range(min(maxlen, len(rest)), 0, -1):
+        head = rest[:k]
+        if head in sufs:
+            tail = _split(rest[k:], sufs, maxlen, depth - 1)
+            if tail is not None:
+                return (head, *tail)
+    return None
+
+
+@dataclass
+class Lexicon:
+    """All languages merged: stem -> entries whose first word starts with that stem."""
+
+    languages: dict[str, Language]
+    by_first: dict[str, list[Entry]] = field(default_factory=dict)
+    max_stem: int = 0
+    abbreviations: frozenset[str] = frozenset()
+
+    def add(self, entry: Entry) -> None:
+        self.by_first.setdefault(entry.words[0][0], []).append(entry)
+        self.max_stem = max(self.max_stem, len(entry.words[0][0]))
+
+    def word_matches(self, stem: str, exact: bool, token: str, lang: str) -> tuple[str, ...] | None:
+        """The ending chain if ``token`` is ``stem`` plus endings of ``lang``, else None."""
+        if not token.startswith(stem):
+            return None
+        rest = token[len(stem) :]
+        if exact:
+            return () if not rest else None
+        if rest.startswith("'"):  # Kazakhstan's, Qozog'iston'ga
+            rest = rest[1:]
+        return self.languages[lang].split_suffixes(rest)
+
+    def case_of(self, lang: str, chain: tuple[str, ...]) -> str | None:
+        if not chain:
+            return None
+        cases = self.languages[lang].case_of
+        for suf in reversed(chain):
+            if suf in cases:
+                return cases[suf]
+        return None
+
+    def categories(self, prefix: str) -> dict[str, list[Any]]:
+        """Raw data of a section across languages (for non-phrase settings)."""
+        out: dict[str, list[Any]] = {}
+        for lang in self.languages.values():
+            sec = _get(lang.raw, prefix)
+            if isinstance(sec, dict):
+                for k, v in sec.items():
+                    out.setdefault(k, []).append(v)
+        return out
+
+    def scan(self, tokens: list[str]) -> list[Hit]:
+        """Every lexicon phrase starting at every token (tokens already normalised)."""
+        hits: list[Hit] = []
+        n = len(tokens)
+        by_first = self.by_first
+        for i, tok in enumerate(tokens):
+            if not tok or not (tok[0].isalpha() or tok[0] in "$€₸₽¥%'"):
+                continue
+            for k in range(min(len(tok), self.max_stem), 0, -1):
+                entries = by_first.get(tok[:k])
+                if not entries:
+                    continue
+                for e in entries:
+                    stem, exact = e.words[0]
+                    chain = self.word_matches(stem, exact, tok, e.lang)
+                    if chain is None:
+                        continue
+                    j = i + 1
+                    ok = True
+                    for stem2, exact2 in e.words[1:]:
+                        if j >= n:
+                            ok = False
+                            break
+                        chain = self.word_matches(stem2, exact2, tokens[j], e.lang)
+                        if chain is None:
+                            ok = False
+                            break
+                        j += 1
+                    if ok:
+                        hits.append(
+                            Hit(
+                                e.category,
+                                e.payload,
+                                i,
+                                j,
+                                self.case_of(e.lang, chain),
+                                e.lang,
+                                "".join(chain),
+                            )
+                        )
+        return hits
+
+
+def _get(d: dict[str, Any], dotted: str) -> Any:
+    cur: Any = d
+    for part in dotted.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return None
+        cur = cur[part]
+    return cur
+
+
+def tokenize_phrase(phrase: str) -> tuple[tuple[str, bool], ...]:
+    """Split a lexicon phrase into (stem, exact) words, the way text is tokenised."""
+    out: list[tuple[str, bool]] = []
+    for raw in phrase.split():
+        exact = raw.endswith("=") and len(raw) > 1
+        if exact:
+            raw = raw[:-1]
+        raw = norm(raw)
+        # split punctuation the same way the tokenizer does
+        pos = 0
+        for m in re.finditer(rf"{WORD_RE.pattern}|\d+|\S", raw):
+            piece = m.group(0)
+            if m.start() != pos:
+                pass
+            pos = m.end()
+            is_word = bool(WORD_RE.fullmatch(piece))
+            out.append((piece, exact or not is_word))
+    return tuple(out)
+
+
+# Sections whose values are phrase lists (or tables of phrase lists) -> category names.
+_PHRASE_SECTIONS = (
+    "currency",
+    "unit",
+    "scale",
+    "number_word",
+    "ordinal",
+    "month",
+    "party",
+    "bound",
+    "growth",
+    "period",
+    "indicator",
+    "status",
+    "role",
+    "discourse",
+    "exclude",
+)
+
+
+def _load_language(code: str, raw: dict[str, Any], lex: Lexicon) -> None:
+    meta = raw.get("meta", {})
+    sufs = frozenset(norm(s) for s in meta.get("suffixes", []))
+    case_of: dict[str, str] = {}
+    for case, endings in raw.get("cases", {}).items():
+        for e in endings:
+            case_of[norm(e)] = case
+    lang = Language(
+        code=code,
+        name=meta.get("name", code),
+        decimal_comma=bool(meta.get("decimal_comma", True)),
+        suffixes=sufs | frozenset(case_of),
+        case_of=case_of,
+        raw=raw,
+        max_suffix=max((len(s) for s in sufs | frozenset(case_of)), default=0),
+    )
+    lex.languages[code] = lang
+    for section in _PHRASE_SECTIONS:
+        sec = raw.get(section)
+        if sec is None:
+            continue
+        for key, val in sec.items():
+            category = section if section in ("currency", "unit", "party") else f"{section}.{key}"
+            payload: Any = key
+            if section in ("scale", "number_word", "ordinal", "month"):
+                # tables: phrase = number
+                category, payload = section, None
+                for phrase, num in (val.items() if isinstance(val, dict) else [(key, val)]):
+                    _add_phrase(lex, code, section, num, phrase)
+                continue
+            if section == "growth" and key == "multiple_word":
+                for phrase, num in val.items():
+                    _add_phrase(lex, code, "growth.multiple_word", num, phrase)
+                continue
+            for phrase in val if isinstance(val, list) else [val]:
+                if section == "party" and phrase.startswith("~"):
+                    # "~astana": a capital standing for its country, a weaker mention
+                    _add_phrase(lex, code, "party_weak", payload, phrase[1:])
+                    continue
+                _add_phrase(lex, code, category, payload, phrase)
+    for a in meta.get("abbreviations", []):
+        lex.abbreviations = lex.abbreviations | {norm(a)}
+
+
+def _add_phrase(lex: Lexicon, lang: str, category: str, payload: Any, phrase: str) -> None:
+    words = tokenize_phrase(phrase)
+    if words:
+        lex.add(Entry(category, payload, words, lang))
+
+
+def language_codes() -> list[str]:
+    """Codes of every language data file shipped with the package."""
+    files = resources.files("tradefacts.lang").joinpath("data")
+    return sorted(p.name[: -len(".toml")] for p in files.iterdir() if p.name.endswith(".toml"))
+
+
+@cache
+def load_lexicon(codes: tuple[str, ...] | None = None) -> Lexicon:
+    """Load and merge the language files (all shipped ones by default). Cached."""
+    lex = Lexicon(languages={})
+    data = resources.files("tradefacts.lang").joinpath("data")
+    for code in codes or tuple(language_codes()):
+        raw = tomllib.loads(data.joinpath(f"{code}.toml").read_text(encoding="utf-8"))
+        _load_language(code, raw, lex)
+    return lex
