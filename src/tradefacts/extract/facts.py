@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.money import Percent, Value, find_amounts
@@ -50,6 +50,16 @@ class Context:
     reporter: str | None = None
     last_facts: list[Fact] = field(default_factory=list)
     last_sent: int = -99
+    pending_growth: Growth | None = None
+    pending_sent: int = -99
+
+    def year(self, si: int) -> int | None:
+        """The year the article is talking about, for a month range written without one."""
+        if self.period_set and self.period and si - self.period_sent <= INHERIT_WINDOW:
+            m = re.match(r"(\d{4})", self.period.lstrip("./"))
+            if m:
+                return int(m.group(1))
+        return None
 
 
 @dataclass
@@ -64,7 +74,7 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     pub = parse_iso(published) if published else None
     if pub is None:
         pub = publication_date(text, lex)
-    sentences = split_sentences(text, lex.abbreviations)
+    sentences = split_sentences(text, lex.abbreviations, lex.closing_abbreviations)
     decimal_comma = _decimal_comma(text)
     analyses = [SentenceAnalysis(s, lex) for s in sentences]
     amounts = [find_amounts(sa, decimal_comma) for sa in analyses]
@@ -74,7 +84,7 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     ctx = Context()
     drafts: list[Draft] = []
     for si, (sa, (values, percents), pms) in enumerate(zip(analyses, amounts, parties, strict=True)):
-        periods = find_periods(sa, pub)
+        periods = find_periods(sa, pub, ctx.year(si))
         new = _sentence_facts(sa, si, values, percents, pms, periods, ctx, anchor, lex)
         drafts.extend(Draft(f, si, sa.sentence.is_title) for f in new)
         _update_context(ctx, sa, si, values, percents, pms, periods, new)
@@ -101,12 +111,14 @@ def _sentence_facts(
     mutual = sa.hits_of("discourse.mutual")
     respectively = bool(sa.hits_of("discourse.respectively"))
     excludes = sa.hits_of("exclude")
+    including = sa.hits_of("discourse.including")
     targets = sa.hits_of("status.target")
     forecasts = sa.hits_of("status.forecast")
     live = [v for v in values if not v.increment]
     own_periods = [p for p in periods if not p.comparison]
     growth_of = _attach_growth(sa, values, percents)
     prev_pair: tuple[str, str] | None = None
+    prev_indicator: str | None = None
     prev_period: str | None = None
     local_sets = _local_parties(values, pms, respectively)
     for vi, v in enumerate(values):
@@ -118,6 +130,8 @@ def _sentence_facts(
         if any(abs(h.start - v.start) <= 6 or abs(h.start - v.end) <= 4 for h in excludes):
             continue
         indicator = _pick_indicator(sa, v, values, cues)
+        if indicator is None and v.case == "attributive":
+            continue  # "$1.2 bn worth of projects" describes a noun, not a trade figure
         if indicator is None and si - ctx.indicator_sent <= 2:
             indicator = ctx.indicator
         if indicator is None:
@@ -131,24 +145,32 @@ def _sentence_facts(
             indicator = "freight" if not _has_product_cue(sa) else "export"
         # parties
         local = local_sets[vi]
+        if prev_pair and not local and {prev_indicator, indicator} == {"export", "import"}:
+            prev_pair = (prev_pair[1], prev_pair[0])  # "экспорт ... , а импорт ...": the other way
         pair = _pick_pair(
             sa, v, vi, values, local, pms, world, mutual, ctx, si, anchor, indicator, prev_pair, transit
         )
         if pair is None:
             continue
         prev_pair = pair
+        prev_indicator = indicator
         # period
-        period, has_own = _pick_period(v, values, own_periods, periods, prev_period)
+        period, has_own = _pick_period(sa, v, values, own_periods, periods, prev_period, including)
         status = _pick_status(sa, v, live, targets, forecasts, period)
         if not has_own:
             if status == "actual" and ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW:
                 period = ctx.period
-            elif sa.sentence.is_title:
+            elif sa.sentence.is_title and status == "actual":
                 period = "__title__"
         if period and period.startswith("../") and status == "actual" and not _is_asof(periods, period):
             status = "target"
         prev_period = period if has_own else prev_period
         growth = growth_of.get(id(v))
+        if growth is None and not facts and ctx.pending_growth and si - ctx.pending_sent == 1:
+            if sa.hits_of("discourse.anaphora"):
+                growth = ctx.pending_growth
+        if status != "actual":
+            growth = None  # a goal's multiple is not the growth of a reported figure
         product = _product(sa, v) if indicator in ("export", "import") and unit == "t" else None
         s = sa.sentence
         facts.append(
@@ -164,6 +186,7 @@ def _sentence_facts(
                 value_max=v.value_max,
                 growth=growth,
                 product=product,
+                extra={"order": pair},
             )
         )
     return facts
@@ -268,17 +291,22 @@ def _local_parties(
             local = pre + post
         out.append(local)
     if respectively and len(values) >= 2:
+        # "с Кыргызстаном и Германией составил $903 млн и $829 млн соответственно"
         first = out[0]
-        codes = []
+        codes: list[PartyMention] = []
         for p in first:
             if p.code not in [c.code for c in codes]:
                 codes.append(p)
-        n = len(values)
-        if len(codes) >= n:
-            lead = codes[: len(codes) - n]
-            listed = codes[len(codes) - n :]
-            for i in range(n):
-                out[i] = lead + [listed[i]]
+        k = len(codes)
+        while k >= 2:
+            m = min(k, len(values))
+            if m >= 2 and all(not out[i] or out[i] == first for i in range(1, m)):
+                lead = codes[: len(codes) - m]
+                listed = codes[len(codes) - m :]
+                for i in range(m):
+                    out[i] = lead + [listed[i]]
+                break
+            k -= 1
     return out
 
 
@@ -420,18 +448,28 @@ def _doc_anchor(parties: list[list[PartyMention]]) -> str | None:
 
 
 def _pick_period(
+    sa: SentenceAnalysis,
     v: Value,
     values: list[Value],
     own: list[PeriodMention],
     allp: list[PeriodMention],
     prev_period: str | None,
+    including: list[Hit],
 ) -> tuple[str | None, bool]:
     starts = [w.start for w in values if w is not v]
     real = [p for p in own if p.kind != "present"]
     # comparison periods belong only to an amount right before them ("against 76,500 t in 2017")
-    comp = [p for p in allp if p.comparison and 0 <= p.start - v.end <= 3]
+    comp = [
+        p for p in allp if p.comparison and 0 <= p.comparison_cue <= v.start and 0 <= p.start - v.end <= 3
+    ]
     pre = [p for p in real if p.end <= v.start and not any(p.end <= s < v.start for s in starts)]
-    post = [p for p in real if p.start >= v.end and not any(v.end <= s < p.start for s in starts)]
+    post = [
+        p
+        for p in real
+        if p.start >= v.end
+        and not any(v.end <= s < p.start for s in starts)
+        and (p.kind == "deadline" or not _clause_break(sa, v.end, p.start))
+    ]
     chosen = None
     deadline_post = [p for p in post if p.kind == "deadline"]
     if deadline_post and not pre:
@@ -446,6 +484,9 @@ def _pick_period(
         before = [p for p in real if p.end <= v.start]
         if before:
             chosen = max(before, key=lambda p: p.end)
+            if chosen.kind == "year" and any(chosen.end <= h.start < v.start for h in including):
+                # "2025 жылы 1,3 млрд ... қоса алғанда 5 млрд": the whole is the stock as of 2025
+                return f"../{chosen.value}", True
     if chosen is None:
         if any(p.kind == "present" for p in own):
             return None, True
@@ -467,11 +508,16 @@ def _pick_status(
     forecasts: list[Hit],
     period: str | None,
 ) -> str:
+    def cost(h: Hit, w: Value) -> int:
+        d = _dist(h, w)
+        a, b = (h.end, w.start) if h.end <= w.start else (w.end, h.start)
+        return d + (8 if _clause_break(sa, a, b) else 0)
+
     def mine(h: Hit) -> bool:
         if not live:
             return False
-        best = min(live, key=lambda w: _dist(h, w))
-        return best is v and _dist(h, v) <= 12
+        best = min(live, key=lambda w: cost(h, w))
+        return best is v and cost(h, v) <= 12
 
     if period and period.startswith("../"):
         return "target"
@@ -547,7 +593,7 @@ def _update_context(
             ctx.period_set = True
             ctx.period_sent = si
         last = new[-1]
-        ctx.pair = last.parties
+        ctx.pair = last.extra.get("order", last.parties)
         ctx.pair_sent = si
         ctx.indicator = last.indicator
         ctx.indicator_sent = si
@@ -560,6 +606,11 @@ def _update_context(
             ctx.period_sent = si
         if sa.hits_of("discourse.anaphora") and ctx.last_facts and si - ctx.last_sent == 1:
             _anaphoric_growth(ctx, percents)
+        ps = [p for p in percents if not p.share and p.direction != 0]
+        if len(ps) == 1 and _indicator_cues(sa):
+            p = ps[0]
+            ctx.pending_growth = Growth(p.value * (-1 if p.direction < 0 else 1), p.bound, p.value_max)
+            ctx.pending_sent = si
         cues = _indicator_cues(sa)
         if cues:
             ctx.indicator = _cat(cues[-1])
@@ -568,6 +619,10 @@ def _update_context(
             ctx.indicator_sent = si
         strong = _distinct(pms)
         codes = [p.code for p in strong]
+        if len(codes) > 2:
+            countries = [c for c in codes if c not in BLOCS]
+            if len(countries) >= 2:
+                codes = countries
         if len(codes) >= 2:
             ctx.pair = (codes[0], codes[1])
             ctx.pair_sent = si
@@ -605,8 +660,6 @@ def _anaphoric_growth(ctx: Context, percents: list[Percent]) -> None:
 
 
 def _replace_growth(f: Fact, g: Growth) -> Fact:
-    from dataclasses import replace
-
     return replace(f, growth=g, extra=dict(f.extra))
 
 
@@ -625,8 +678,6 @@ def _finish(drafts: list[Draft], analyses: list[SentenceAnalysis], pub: dt.date 
     out: list[Fact] = []
     for f in facts:
         if f.period == "__title__":
-            from dataclasses import replace
-
             f = replace(f, period=lead_period if lead_found else None)
         out.append(f)
     # one fact per key; a null-period copy of a dated fact is the same fact
@@ -635,11 +686,18 @@ def _finish(drafts: list[Draft], analyses: list[SentenceAnalysis], pub: dt.date 
     for f in out:
         k = _key(f)
         if k in seen:
+            kept = result[seen[k]]
+            if kept.growth is None and f.growth is not None:
+                result[seen[k]] = replace(kept, growth=f.growth)
             continue
         seen[k] = len(result)
         result.append(f)
-    dated = {_key(f)[:1] + _key(f)[2:] for f in result if f.period is not None}
-    final = [f for f in result if f.period is not None or (_key(f)[:1] + _key(f)[2:]) not in dated]
+    dated: dict[tuple, Fact] = {_key(f)[1:]: f for f in result if f.period is not None}
+    final = []
+    for f in result:
+        if f.period is None and _key(f)[1:] in dated:
+            continue
+        final.append(f)
     return final
 
 
@@ -657,4 +715,5 @@ def _decimal_comma(text: str) -> bool:
 
 def sentences_of(text: str) -> list[Sentence]:
     """The sentences extract() sees (for tools that show evidence)."""
-    return split_sentences(text, load_lexicon().abbreviations)
+    lex = load_lexicon()
+    return split_sentences(text, lex.abbreviations, lex.closing_abbreviations)

@@ -84,7 +84,8 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
         # percent / multiple
         ph = sa.first_hit("growth.percent", j)
         if ph and not nw:
-            p = Percent(base, start, ph.end, "pct", value_max=vmax, case=ph.case)
+            pend, pcase = _glued_ending(sa, ph.end, ph.case)
+            p = Percent(base, start, pend, "pct", value_max=vmax, case=pcase)
             if vmax is not None:
                 p.bound = "range"
             percents.append(p)
@@ -136,6 +137,8 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
             k = _skip_abbrev_dot(sa, k)
         # unit before the number ("$22 млрд", "US$ 5 bn", "USD 31.2 billion")
         pre = sa.last_hit_ending("currency", start)
+        if pre is not None and not _symbolic(sa, pre.start, pre.end):
+            pre = None  # "1,2 млрд долларлық жеті жоба": a currency word belongs to what precedes
         if unit is None and pre is not None:
             unit = str(pre.payload)
             start = pre.start
@@ -156,6 +159,26 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
     _increments(sa, values)
     _growth_kinds(sa, percents, values)
     return values, percents
+
+
+def _symbolic(sa: SentenceAnalysis, a: int, b: int) -> bool:
+    """A currency written as a symbol or code ($, US$, USD), which may stand before a number."""
+    return all(not t.text.isalpha() or t.text.isupper() for t in sa.tokens[a:b])
+
+
+def _glued_ending(sa: SentenceAnalysis, k: int, case: str | None) -> tuple[int, str | None]:
+    """Absorb a case ending written after a hyphen: "25%-дан", "1300-ден", "3%-ga"."""
+    toks = sa.tokens
+    if k + 1 < len(toks) and toks[k].text == "-" and not toks[k].space_before:
+        nxt = toks[k + 1]
+        if nxt.kind == "word" and not nxt.space_before:
+            for lang in sa.lexicon.languages.values():
+                if not lang.case_of:
+                    continue
+                chain = lang.split_suffixes(nxt.norm)
+                if chain:
+                    return k + 2, sa.lexicon.case_of(lang.code, chain) or case
+    return k, case
 
 
 def _is_year(s: str) -> bool:
@@ -308,9 +331,15 @@ def _growth_kinds(sa: SentenceAnalysis, percents: list[Percent], values: list[Va
                 if toks[k].text == ")":
                     hi = k
                     break
-        win_lo, win_hi = (lo, hi) if in_paren else (max(0, p.start - 4), min(n, p.end + 4))
+        win_lo, win_hi = (lo, hi) if in_paren else (max(0, p.start - 6), min(n, p.end + 4))
         up = sa.any_hit("growth.up", win_lo, win_hi)
         down = sa.any_hit("growth.down", win_lo, win_hi)
+        if in_paren and not (up or down):
+            # "экспорт упал до $14,2 млрд (на 10,5 %)": the cue stands before the amount
+            before = [v for v in values if v.end == lo]
+            if before:
+                up = sa.any_hit("growth.up", before[0].start - 5, before[0].start)
+                down = sa.any_hit("growth.down", before[0].start - 5, before[0].start)
         share = sa.any_hit("growth.share", max(0, p.start - 5), min(n, p.end + 3))
         if share and not (in_paren and (up or down)):
             p.share = True

@@ -18,6 +18,7 @@ _CASE_ROLE = {
     "instrumental": "with",
     "locative": "loc",
     "adjectival": "gen",
+    "attributive": "gen",
 }
 
 

@@ -25,6 +25,7 @@ class PeriodMention:
     value: str | None  # EDTF
     kind: str  # year, range, months, half, quarter, month, relative, deadline, since, asof, present
     comparison: bool = False
+    comparison_cue: int = -1  # token where a preposed comparison cue starts ("against")
     shift: int = 0  # "a year earlier": shift the sentence's period by -1 year
 
 
@@ -150,8 +151,14 @@ def _year_of(tok_text: str) -> int | None:
     return None
 
 
-def find_periods(sa: SentenceAnalysis, pub: dt.date | None) -> list[PeriodMention]:
-    """All period mentions of one sentence, resolved against ``pub``."""
+def find_periods(
+    sa: SentenceAnalysis, pub: dt.date | None, context_year: int | None = None
+) -> list[PeriodMention]:
+    """All period mentions of one sentence, resolved against ``pub``.
+
+    A month range or "N months" without a year of its own takes the year the article is
+    talking about (``context_year``), else the most recent such period before ``pub``.
+    """
     toks = sa.tokens
     n = len(toks)
     out: list[PeriodMention] = []
@@ -200,6 +207,8 @@ def find_periods(sa: SentenceAnalysis, pub: dt.date | None) -> list[PeriodMentio
         ly = last_year_near(a - 4, b + 4)
         if ly:
             return (pub.year - 1 if pub else None), min(a, ly[0]), max(b, ly[1])
+        if context_year is not None:
+            return context_year, a, b
         if pub is None:
             return None, a, b
         if months_count is not None and months_count >= pub.month:
@@ -357,8 +366,14 @@ def find_periods(sa: SentenceAnalysis, pub: dt.date | None) -> list[PeriodMentio
                     i = h.end - 1
         i += 1
     # "since YEAR" ranges written "2005-2025" were caught as ranges; mark comparisons
+    # a year absorbed by a month range or "N months" is not a period of its own
+    out = [
+        pm
+        for pm in out
+        if not any(o is not pm and o.start <= pm.start and pm.end <= o.end and (o.end - o.start) > (pm.end - pm.start) for o in out)
+    ]
     for pm in out:
-        pm.comparison = _is_comparison(sa, pm)
+        pm.comparison, pm.comparison_cue = _is_comparison(sa, pm)
     # deadline "до 2030 года" after a since: "с 2005 по 2025" handled as since; join them
     return _merge_since_until(out)
 
@@ -382,13 +397,18 @@ def _crosses_value(value_tokens: set[int], a: int, b: int) -> bool:
     return any(k in value_tokens for k in range(a, b))
 
 
-def _is_comparison(sa: SentenceAnalysis, pm: PeriodMention) -> bool:
+def _is_comparison(sa: SentenceAnalysis, pm: PeriodMention) -> tuple[bool, int]:
+    """Is the period the base of a comparison ("compared to 2022", "өткен жылмен
+    салыстырғанда")? Returns the flag and where a preposed cue starts (-1: none)."""
     if pm.kind in ("deadline", "since", "present"):
-        return False
-    for k in range(max(0, pm.start - 4), pm.start):
+        return False, -1
+    for k in range(max(0, pm.start - 5), pm.start):
         if sa.first_hit("period.comparison_pre", k):
-            return True
-    return any(sa.first_hit("period.comparison_post", k) for k in range(pm.end, min(len(sa.tokens), pm.end + 4)))
+            return True, k
+    post = any(
+        sa.first_hit("period.comparison_post", k) for k in range(pm.end, min(len(sa.tokens), pm.end + 4))
+    )
+    return post, -1
 
 
 def _merge_since_until(out: list[PeriodMention]) -> list[PeriodMention]:

@@ -17,7 +17,6 @@ _NUM = (
     r"|\d+(?:[.,]\d+)?"
 )
 _DATE = r"\d{4}-\d{2}-\d{2}(?:T[\d:+\-]+)?|\d{1,2}[./]\d{1,2}[./]\d{4}\b"
-_WORD = rf"[^\W\d_]+(?:[{APOSTROPHES}\-]?[^\W\d_]+)*?(?:[{APOSTROPHES}][^\W\d_]+)*"
 TOKEN_RE = re.compile(
     rf"(?P<date>{_DATE})|(?P<num>{_NUM})|(?P<word>[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*)|(?P<p>\S)",
     re.UNICODE,
@@ -75,13 +74,18 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 _END_RE = re.compile(r"[.!?…]+[»\"”')\]]*(?=\s)")
 _INITIAL_RE = re.compile(r"(?:^|[\s(])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҚҲ]\Z")
 _ABBR_WORD_RE = re.compile(r"([^\W\d_]+)\Z")
+_NEXT_WORD_RE = re.compile(r"\s*[«\"“(]?([^\W\d_]+)")
 
 
-def split_sentences(text: str, abbreviations: frozenset[str]) -> list[Sentence]:
+def split_sentences(
+    text: str, abbreviations: frozenset[str], can_end: frozenset[str] = frozenset()
+) -> list[Sentence]:
     """Split into sentences by line breaks and sentence punctuation.
 
-    Abbreviations (млрд., долл., mln.) and initials never end a sentence; decimal commas
-    and points are inside number tokens and never split either.
+    Abbreviations (долл., т.б., жж., U.S.) and initials do not end a sentence; decimal
+    commas and points are inside number tokens and never split either. An abbreviation
+    that can close an amount (``can_end``: "$9,3 млрд.") ends a sentence only when a
+    capitalised word (not an acronym such as США) follows.
     """
     body_start = 0
     m = HEADER_RE.match(text)
@@ -105,7 +109,15 @@ def split_sentences(text: str, abbreviations: frozenset[str]) -> list[Sentence]:
             if em.group(0).startswith(".") and len(em.group(0).rstrip("»\"”')]")) == 1:
                 wm = _ABBR_WORD_RE.search(before)
                 if wm and norm(wm.group(1)) in abbreviations:
-                    continue
+                    nxt = _NEXT_WORD_RE.match(line, em.end())
+                    closing = (
+                        norm(wm.group(1)) in can_end
+                        and nxt is not None
+                        and nxt.group(1)[:1].isupper()
+                        and not nxt.group(1).isupper()
+                    )
+                    if not closing:
+                        continue
                 if _INITIAL_RE.search(before):
                     continue
             cuts.append(em.end())

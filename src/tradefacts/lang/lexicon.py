@@ -4,7 +4,8 @@ Every word the extractor knows comes from ``lang/data/<code>.toml``; this module
 turns those files into a merged, fast lookup. A lexicon entry is a *phrase*: one or more
 words, each a stem that a token may extend with a chain of the language's endings
 (``suffixes``; up to three, e.g. Kazakh ``доллар+ы+нан``). A word written with a trailing
-``=`` must match exactly (short abbreviations such as ``т=``).
+``=`` must match exactly (short abbreviations such as ``т=``); one written with a trailing
+``*`` takes any ending (Russian verb stems such as ``увелич*``).
 
 Categories are dotted names (``currency.USD``, ``bound.gt_pre``, ``party.KAZ``...). The
 engine asks "which categories start at token i?" and never names a word itself.
@@ -38,7 +39,7 @@ def norm(s: str) -> str:
 class Entry:
     category: str  # e.g. "currency", "party", "bound.gt_pre"
     payload: Any  # e.g. "USD", "KAZ", 1e9
-    words: tuple[tuple[str, bool], ...]  # (stem, exact)
+    words: tuple[tuple[str, str], ...]  # (stem, mode): "suffix" | "exact" | "free"
     lang: str
 
 
@@ -74,17 +75,21 @@ class Language:
 
 
 def _split(rest: str, sufs: frozenset[str], maxlen: int, depth: int) -> tuple[str, ...] | None:
+    """The parse of ``rest`` into the fewest endings (at most ``depth``), or None."""
     if not rest:
         return ()
     if depth == 0:
         return None
+    best: tuple[str, ...] | None = None
     for k in range(min(maxlen, len(rest)), 0, -1):
         head = rest[:k]
         if head in sufs:
             tail = _split(rest[k:], sufs, maxlen, depth - 1)
-            if tail is not None:
-                return (head, *tail)
-    return None
+            if tail is not None and (best is None or len(tail) + 1 < len(best)):
+                best = (head, *tail)
+                if len(best) == 1:
+                    break
+    return best
 
 
 @dataclass
@@ -95,18 +100,22 @@ class Lexicon:
     by_first: dict[str, list[Entry]] = field(default_factory=dict)
     max_stem: int = 0
     abbreviations: frozenset[str] = frozenset()
+    #: abbreviations that may close an amount at the end of a sentence ("млрд.", "долл.")
+    closing_abbreviations: frozenset[str] = frozenset()
 
     def add(self, entry: Entry) -> None:
         self.by_first.setdefault(entry.words[0][0], []).append(entry)
         self.max_stem = max(self.max_stem, len(entry.words[0][0]))
 
-    def word_matches(self, stem: str, exact: bool, token: str, lang: str) -> tuple[str, ...] | None:
+    def word_matches(self, stem: str, mode: str, token: str, lang: str) -> tuple[str, ...] | None:
         """The ending chain if ``token`` is ``stem`` plus endings of ``lang``, else None."""
         if not token.startswith(stem):
             return None
         rest = token[len(stem) :]
-        if exact:
+        if mode == "exact":
             return () if not rest else None
+        if mode == "free":
+            return (rest,) if rest.isalpha() or not rest else None
         if rest.startswith("'"):  # Kazakhstan's, Qozog'iston'ga
             rest = rest[1:]
         return self.languages[lang].split_suffixes(rest)
@@ -182,23 +191,21 @@ def _get(d: dict[str, Any], dotted: str) -> Any:
     return cur
 
 
-def tokenize_phrase(phrase: str) -> tuple[tuple[str, bool], ...]:
-    """Split a lexicon phrase into (stem, exact) words, the way text is tokenised."""
-    out: list[tuple[str, bool]] = []
+def tokenize_phrase(phrase: str) -> tuple[tuple[str, str], ...]:
+    """Split a lexicon phrase into (stem, mode) words, the way text is tokenised."""
+    out: list[tuple[str, str]] = []
     for raw in phrase.split():
-        exact = raw.endswith("=") and len(raw) > 1
-        if exact:
+        mode = "suffix"
+        if len(raw) > 1 and raw[-1] in "=*":
+            mode = "exact" if raw[-1] == "=" else "free"
             raw = raw[:-1]
         raw = norm(raw)
         # split punctuation the same way the tokenizer does
-        pos = 0
-        for m in re.finditer(rf"{WORD_RE.pattern}|\d+|\S", raw):
-            piece = m.group(0)
-            if m.start() != pos:
-                pass
-            pos = m.end()
+        pieces = re.findall(rf"{WORD_RE.pattern}|\d+|\S", raw)
+        for idx, piece in enumerate(pieces):
             is_word = bool(WORD_RE.fullmatch(piece))
-            out.append((piece, exact or not is_word))
+            m = mode if idx == len(pieces) - 1 else "exact"
+            out.append((piece, m if is_word else "exact"))
     return tuple(out)
 
 
@@ -250,6 +257,9 @@ def _load_language(code: str, raw: dict[str, Any], lex: Lexicon) -> None:
                 # tables: phrase = number
                 category, payload = section, None
                 for phrase, num in (val.items() if isinstance(val, dict) else [(key, val)]):
+                    # number words match as written ("жеті" must not match "жетіп")
+                    if section == "number_word":
+                        phrase = " ".join(w if w.endswith("=") else w + "=" for w in phrase.split())
                     _add_phrase(lex, code, section, num, phrase)
                 continue
             if section == "growth" and key == "multiple_word":
@@ -286,4 +296,10 @@ def load_lexicon(codes: tuple[str, ...] | None = None) -> Lexicon:
     for code in codes or tuple(language_codes()):
         raw = tomllib.loads(data.joinpath(f"{code}.toml").read_text(encoding="utf-8"))
         _load_language(code, raw, lex)
+    closing = set()
+    for a in lex.abbreviations:
+        for e in lex.by_first.get(a, ()):
+            if e.category in ("scale", "currency", "unit") and len(e.words) == 1:
+                closing.add(a)
+    lex.closing_abbreviations = frozenset(closing)
     return lex
