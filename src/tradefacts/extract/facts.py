@@ -30,7 +30,7 @@ from tradefacts.model import Evidence, Fact, Growth, normalize_parties
 
 INDICATOR_CATS = ("turnover", "export", "import", "investment", "freight", "transit")
 BLOCS = frozenset({"OTS", "EAEU", "CIS", "SCO", "EU", "CA", "WLD"})
-INHERIT_WINDOW = 4  # sentences a period or a pair carries forward
+INHERIT_WINDOW = 6  # sentences a period or a pair carries forward
 
 
 @dataclass
@@ -50,8 +50,10 @@ class Context:
     reporter: str | None = None
     last_facts: list[Fact] = field(default_factory=list)
     last_sent: int = -99
+    pub: dt.date | None = None
     pending_growth: Growth | None = None
     pending_sent: int = -99
+    pending_period: str | None = None
 
     def year(self, si: int) -> int | None:
         """The year the article is talking about, for a month range written without one."""
@@ -81,13 +83,13 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     blocked = [_currency_tokens(sa) for sa in analyses]
     parties = [find_parties(sa, b) for sa, b in zip(analyses, blocked, strict=True)]
     anchor = _doc_anchor(parties)
-    ctx = Context()
+    ctx = Context(pub=pub)
     drafts: list[Draft] = []
     for si, (sa, (values, percents), pms) in enumerate(zip(analyses, amounts, parties, strict=True)):
         periods = find_periods(sa, pub, ctx.year(si))
         new = _sentence_facts(sa, si, values, percents, pms, periods, ctx, anchor, lex)
         drafts.extend(Draft(f, si, sa.sentence.is_title) for f in new)
-        _update_context(ctx, sa, si, values, percents, pms, periods, new)
+        _update_context(ctx, sa, si, values, percents, pms, periods, new, drafts, anchor)
     return _finish(drafts, analyses, pub)
 
 
@@ -109,9 +111,10 @@ def _sentence_facts(
     cues = _indicator_cues(sa)
     world = sa.hits_of("indicator.world")
     mutual = sa.hits_of("discourse.mutual")
-    respectively = bool(sa.hits_of("discourse.respectively"))
+    respectively = sa.hits_of("discourse.respectively")
     excludes = sa.hits_of("exclude")
     including = sa.hits_of("discourse.including")
+    worths = sa.hits_of("discourse.worth")
     targets = sa.hits_of("status.target")
     forecasts = sa.hits_of("status.forecast")
     live = [v for v in values if not v.increment]
@@ -120,7 +123,12 @@ def _sentence_facts(
     prev_pair: tuple[str, str] | None = None
     prev_indicator: str | None = None
     prev_period: str | None = None
-    local_sets = _local_parties(values, pms, respectively)
+    local_sets = _local_parties(values, pms, respectively, sa.tokens)
+    all_local = [p for ls in local_sets for p in ls]
+    # "Қазақстанның ... Өзбекстанмен - 4,3 млрд, Түркиямен - 4,9 млрд": the list's owner
+    sentence_anchor = None
+    if local_sets and len({p.code for p in local_sets[0]}) >= 2:
+        sentence_anchor = min(local_sets[0], key=lambda p: p.start)
     for vi, v in enumerate(values):
         if v.increment:
             continue
@@ -130,6 +138,8 @@ def _sentence_facts(
         if any(abs(h.start - v.start) <= 6 or abs(h.start - v.end) <= 4 for h in excludes):
             continue
         indicator = _pick_indicator(sa, v, values, cues)
+        if v.case != "attributive" and any(h.end in (v.start, v.start - 1) for h in worths):
+            v.case = "attributive"
         if indicator is None and v.case == "attributive":
             continue  # "$1.2 bn worth of projects" describes a noun, not a trade figure
         if indicator is None and si - ctx.indicator_sent <= 2:
@@ -148,26 +158,35 @@ def _sentence_facts(
         if prev_pair and not local and {prev_indicator, indicator} == {"export", "import"}:
             prev_pair = (prev_pair[1], prev_pair[0])  # "экспорт ... , а импорт ...": the other way
         pair = _pick_pair(
-            sa, v, vi, values, local, pms, world, mutual, ctx, si, anchor, indicator, prev_pair, transit
+            sa, v, vi, values, local, pms, world, mutual, ctx, si, anchor, indicator, prev_pair, transit,
+            all_local, sentence_anchor,
         )
         if pair is None:
             continue
         prev_pair = pair
         prev_indicator = indicator
         # period
-        period, has_own = _pick_period(sa, v, values, own_periods, periods, prev_period, including)
-        status = _pick_status(sa, v, live, targets, forecasts, period)
+        period, has_own, period_kind = _pick_period(
+            sa, v, values, own_periods, periods, prev_period, including
+        )
+        status = _pick_status(sa, v, live, targets, forecasts, period_kind)
         if not has_own:
             if status == "actual" and ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW:
                 period = ctx.period
             elif sa.sentence.is_title and status == "actual":
                 period = "__title__"
-        if period and period.startswith("../") and status == "actual" and not _is_asof(periods, period):
+        if not has_own and indicator == "investment" and sa.hits_of("discourse.cumulative"):
+            # "total investment exceeded $8.5 bn": the stock as of publication
+            period = f"../{ctx.pub.year}" if ctx.pub else None
+        if period and period.startswith("../") and status == "actual" and period_kind == "deadline":
             status = "target"
         prev_period = period if has_own else prev_period
         growth = growth_of.get(id(v))
-        if growth is None and not facts and ctx.pending_growth and si - ctx.pending_sent == 1:
-            if sa.hits_of("discourse.anaphora"):
+        if growth is None and ctx.pending_growth and si - ctx.pending_sent == 1:
+            if ctx.pending_period is not None:
+                if period == ctx.pending_period:
+                    growth, ctx.pending_growth = ctx.pending_growth, None
+            elif not facts and sa.hits_of("discourse.anaphora"):
                 growth = ctx.pending_growth
         if status != "actual":
             growth = None  # a goal's multiple is not the growth of a reported figure
@@ -186,7 +205,7 @@ def _sentence_facts(
                 value_max=v.value_max,
                 growth=growth,
                 product=product,
-                extra={"order": pair},
+                extra={"order": pair, "period_kind": period_kind if has_own else "inherited"},
             )
         )
     return facts
@@ -276,8 +295,12 @@ def _clause_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
 # ---------------------------------------------------------------- parties
 
 
+def _clause_break_tokens(tokens: list, a: int, b: int) -> bool:
+    return any(t.text in ",;" for t in tokens[a:b])
+
+
 def _local_parties(
-    values: list[Value], pms: list[PartyMention], respectively: bool
+    values: list[Value], pms: list[PartyMention], respectively: list[Hit], tokens: list
 ) -> list[list[PartyMention]]:
     """The party mentions that belong to each amount (text since the previous amount)."""
     out: list[list[PartyMention]] = []
@@ -285,28 +308,26 @@ def _local_parties(
         lo = values[i - 1].end if i > 0 else -1
         hi = values[i + 1].start if i + 1 < len(values) else 10**9
         pre = [p for p in pms if lo <= p.start < v.start]
-        post = [p for p in pms if v.end <= p.start < hi]
+        post = [p for p in pms if v.end <= p.start < hi and not _clause_break_tokens(tokens, v.end, p.start)]
         local = pre if pre else post
         if i + 1 == len(values) and pre and post and len({p.code for p in pre}) < 2:
             local = pre + post
         out.append(local)
     if respectively and len(values) >= 2:
         # "с Кыргызстаном и Германией составил $903 млн и $829 млн соответственно"
-        first = out[0]
+        r = respectively[0].start
+        before = [i for i, v in enumerate(values) if v.end <= r]
+        first = out[before[0]] if before else []
         codes: list[PartyMention] = []
         for p in first:
             if p.code not in [c.code for c in codes]:
                 codes.append(p)
-        k = len(codes)
-        while k >= 2:
-            m = min(k, len(values))
-            if m >= 2 and all(not out[i] or out[i] == first for i in range(1, m)):
-                lead = codes[: len(codes) - m]
-                listed = codes[len(codes) - m :]
-                for i in range(m):
-                    out[i] = lead + [listed[i]]
-                break
-            k -= 1
+        m = len(before)
+        if m >= 2 and len(codes) >= m:
+            lead = codes[: len(codes) - m]
+            listed = codes[len(codes) - m :]
+            for j, i in enumerate(before):
+                out[i] = lead + [listed[j]]
     return out
 
 
@@ -335,6 +356,8 @@ def _pick_pair(
     indicator: str,
     prev_pair: tuple[str, str] | None,
     transit: bool,
+    all_local: list[PartyMention],
+    sentence_anchor: PartyMention | None = None,
 ) -> tuple[str, str] | None:
     cand = _distinct(local)
     reporter = ctx.reporter
@@ -353,7 +376,9 @@ def _pick_pair(
             return _with_world(indicator, x.code)
         if x.code in BLOCS and mutual:
             return (x.code, x.code)
-        others = [p for p in _distinct(pms) if p.code != x.code and p not in local]
+        others = [p for p in _distinct(pms) if p.code != x.code and p not in all_local]
+        if vi > 0 and sentence_anchor and sentence_anchor.code != x.code:
+            others = [sentence_anchor]
         if others and vi > 0:
             other = others[0]
             return direct(indicator, other if other.start < x.start else x, x if other.start < x.start else other,
@@ -370,7 +395,7 @@ def _pick_pair(
                     other_code = pair[1] if pair[0] == x.code else pair[0]
                     return direct(indicator, x, None, (x.code, other_code), reporter)
                 return pair
-            partner = _anchor_of_pair(ctx.pair, anchor, reporter)
+            partner = "WLD" if "WLD" in ctx.pair else _anchor_of_pair(ctx.pair, anchor, reporter)
         if partner is None and reporter and reporter != x.code:
             partner = reporter
         if partner is None and anchor and anchor != x.code:
@@ -415,10 +440,11 @@ def _with_world(indicator: str, x: str) -> tuple[str, str]:
 
 
 def _anchor_of_pair(pair: tuple[str, str], anchor: str | None, reporter: str | None) -> str:
+    """Which side of the running pair a newly named partner pairs with."""
     for c in (reporter, anchor):
         if c in pair:
             return c  # type: ignore[return-value]
-    return pair[0]
+    return anchor or reporter or pair[0]
 
 
 def _best_two(cand: list[PartyMention], v: Value) -> tuple[PartyMention, PartyMention]:
@@ -455,7 +481,7 @@ def _pick_period(
     allp: list[PeriodMention],
     prev_period: str | None,
     including: list[Hit],
-) -> tuple[str | None, bool]:
+) -> tuple[str | None, bool, str]:
     starts = [w.start for w in values if w is not v]
     real = [p for p in own if p.kind != "present"]
     # comparison periods belong only to an amount right before them ("against 76,500 t in 2017")
@@ -486,18 +512,18 @@ def _pick_period(
             chosen = max(before, key=lambda p: p.end)
             if chosen.kind == "year" and any(chosen.end <= h.start < v.start for h in including):
                 # "2025 жылы 1,3 млрд ... қоса алғанда 5 млрд": the whole is the stock as of 2025
-                return f"../{chosen.value}", True
+                return f"../{chosen.value}", True, "asof"
     if chosen is None:
         if any(p.kind == "present" for p in own):
-            return None, True
-        return None, False
+            return None, True, "present"
+        return None, False, ""
     if chosen.shift:
         base = prev_period
         if base is None:
             others = [p for p in real if not p.shift and p.value]
             base = others[0].value if others else None
-        return shift_period(base, chosen.shift), True
-    return chosen.value, True
+        return shift_period(base, chosen.shift), True, "relative-shift"
+    return chosen.value, True, "comparison" if chosen.comparison else chosen.kind
 
 
 def _pick_status(
@@ -506,7 +532,7 @@ def _pick_status(
     live: list[Value],
     targets: list[Hit],
     forecasts: list[Hit],
-    period: str | None,
+    period_kind: str,
 ) -> str:
     def cost(h: Hit, w: Value) -> int:
         d = _dist(h, w)
@@ -519,8 +545,9 @@ def _pick_status(
         best = min(live, key=lambda w: cost(h, w))
         return best is v and cost(h, v) <= 12
 
-    if period and period.startswith("../"):
+    if period_kind == "deadline":
         return "target"
+
     if any(mine(h) for h in targets):
         return "target"
     if any(mine(h) for h in forecasts):
@@ -581,13 +608,21 @@ def _update_context(
     pms: list[PartyMention],
     periods: list[PeriodMention],
     new: list[Fact],
+    drafts: list[Draft],
+    anchor: str | None,
 ) -> None:
     for v in values:
         if v.unit and v.unit != "t":
             ctx.currency = v.unit
     own = [p for p in periods if not p.comparison and p.kind not in ("deadline", "present", "since")]
     if new:
-        actual = [f for f in new if f.status == "actual" and f.period != "__title__"]
+        actual = [
+            f
+            for f in new
+            if f.status == "actual"
+            and f.period != "__title__"
+            and f.extra.get("period_kind") not in ("relative-shift", "comparison")
+        ]
         if actual:
             ctx.period = actual[-1].period
             ctx.period_set = True
@@ -604,13 +639,17 @@ def _update_context(
             ctx.period = own[-1].value
             ctx.period_set = True
             ctx.period_sent = si
-        if sa.hits_of("discourse.anaphora") and ctx.last_facts and si - ctx.last_sent == 1:
-            _anaphoric_growth(ctx, percents)
+        same_ind = ctx.last_facts and any(_cat(h) == ctx.last_facts[-1].indicator for h in _indicator_cues(sa))
+        if ctx.last_facts and si - ctx.last_sent <= 2 and (
+            sa.hits_of("discourse.anaphora") or (all(v.increment for v in values) and values) or (same_ind and si - ctx.last_sent == 1)
+        ):
+            _anaphoric_growth(ctx, percents, drafts)
         ps = [p for p in percents if not p.share and p.direction != 0]
         if len(ps) == 1 and _indicator_cues(sa):
             p = ps[0]
             ctx.pending_growth = Growth(p.value * (-1 if p.direction < 0 else 1), p.bound, p.value_max)
             ctx.pending_sent = si
+            ctx.pending_period = own[-1].value if own else None
         cues = _indicator_cues(sa)
         if cues:
             ctx.indicator = _cat(cues[-1])
@@ -634,10 +673,13 @@ def _update_context(
                 ctx.pair = (codes[0], "WLD")
                 ctx.pair_sent = si
             elif ctx.pair and codes[0] not in ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
-                keep = _anchor_of_pair(ctx.pair, None, ctx.reporter)
+                keep = _anchor_of_pair(ctx.pair, anchor, ctx.reporter)
                 if keep != "WLD":
                     ctx.pair = (keep, codes[0])
                     ctx.pair_sent = si
+            elif anchor and codes[0] != anchor and codes[0] not in BLOCS:
+                ctx.pair = (anchor, codes[0])
+                ctx.pair_sent = si
             ctx.single = codes[0]
             ctx.single_sent = si
     for p in pms:
@@ -645,18 +687,21 @@ def _update_context(
             ctx.reporter = p.code
 
 
-def _anaphoric_growth(ctx: Context, percents: list[Percent]) -> None:
+def _anaphoric_growth(ctx: Context, percents: list[Percent], drafts: list[Draft]) -> None:
     """"Бұл алдыңғы жылмен салыстырғанда 16 пайызға көп": growth of the previous figure."""
     ps = [p for p in percents if not p.share and p.direction != 0]
     if len(ps) != 1 or not ctx.last_facts:
         return
     f = ctx.last_facts[-1]
-    if f.growth is not None:
+    if f.growth is not None or f.status != "actual":
         return
     p = ps[0]
     g = Growth(p.value * (-1 if p.direction < 0 else 1), p.bound, p.value_max)
-    ctx.last_facts[-1] = _replace_growth(f, g)
-    ctx.last_facts[-1].extra["replaces"] = id(f)
+    for d in reversed(drafts):
+        if d.fact is f:
+            d.fact = _replace_growth(f, g)
+            ctx.last_facts[-1] = d.fact
+            break
 
 
 def _replace_growth(f: Fact, g: Growth) -> Fact:

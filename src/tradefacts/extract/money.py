@@ -151,6 +151,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
             v.bound = "range"
         values.append(v)
         i = max(k, i + 1)
+    _shared_units(sa, values, decimal_comma)
     for v in values:
         sa.value_tokens.update(range(v.start, v.end))
     for p in percents:
@@ -159,6 +160,26 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
     _increments(sa, values)
     _growth_kinds(sa, percents, values)
     return values, percents
+
+
+def _shared_units(sa: SentenceAnalysis, values: list[Value], decimal_comma: bool) -> None:
+    """"6,000 and 1,500 tons", "2 және 3 млрд доллар": the unit after the last number serves all."""
+    toks = sa.tokens
+    starts = {v.start: v for v in values}
+    for v in list(values):
+        k = v.start
+        while k - 2 >= 0 and sa.last_hit_ending("role.and", k) and toks[k - 2].kind == "num":
+            j = k - 2
+            if j in sa.value_tokens or any(w.start <= j < w.end for w in values):
+                break
+            num = parse_number(toks[j].text, decimal_comma, v.scale > 1)
+            if num is None:
+                break
+            w = Value(num * v.scale, v.unit, j, j + 1, case=v.case, scale=v.scale)
+            values.append(w)
+            starts[j] = w
+            k = j
+    values.sort(key=lambda w: w.start)
 
 
 def _symbolic(sa: SentenceAnalysis, a: int, b: int) -> bool:

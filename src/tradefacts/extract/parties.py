@@ -54,6 +54,9 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
                 break
             role = _CASE_ROLE.get(cw.case or "", role)
             end = k = cw.end
+        # "среди стран СНГ", "MDH davlatlari orasida": a scope, not a party
+        if sa.last_hit_ending("role.among", h.start) or sa.first_hit("role.among", end):
+            continue
         # prepositions before the name (ru/en)
         pre_k = h.start
         for cat, r in (("role.dest", "dest"), ("role.src", "src"), ("role.with", "with")):
@@ -63,6 +66,8 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
             if ph:
                 role = r
                 break
+        if sa.first_hit("role.investor_word", end):
+            role = "src"  # "Chinese investors", "китайские инвестиции в ..."
         partner_of = role == "gen" and sa.any_hit("discourse.partner_word", end, end + 4) is not None
         out.append(
             PartyMention(
@@ -83,6 +88,8 @@ def direct(indicator: str, a: PartyMention | None, b: PartyMention | None, codes
         if ra == "dest" or rb == "src":
             return (y, x)
         if indicator == "investment":
+            if reporter in codes:  # the home country receives
+                return (y if reporter == x else x, reporter)
             return (x, y)
         if reporter in codes:
             return (reporter, y if reporter == x else x)

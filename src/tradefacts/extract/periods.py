@@ -207,7 +207,9 @@ def find_periods(
         ly = last_year_near(a - 4, b + 4)
         if ly:
             return (pub.year - 1 if pub else None), min(a, ly[0]), max(b, ly[1])
-        if context_year is not None:
+        if sentence_year[0] is not None:
+            return sentence_year[0], a, b
+        if context_year is not None and (pub is None or context_year < pub.year - 1):
             return context_year, a, b
         if pub is None:
             return None, a, b
@@ -215,8 +217,13 @@ def find_periods(
             return pub.year - 1, a, b
         return pub.year, a, b
 
+    sentence_year: list[int | None] = [None]  # year of the last absolute period seen so far
     i = 0
     while i < n:
+        if out and out[-1].value and out[-1].kind in ("year", "range", "month", "months", "half", "quarter"):
+            m = re.match(r"(\d{4})", out[-1].value.lstrip("./"))
+            if m:
+                sentence_year[0] = int(m.group(1))
         t = toks[i]
         # -- month ranges and single months
         mh = sa.first_hit("month", i)
@@ -234,7 +241,10 @@ def find_periods(
             if mh2:
                 m2 = int(mh2.payload)
                 j = mh2.end
-            day_before = i > 0 and toks[i - 1].kind == "num" and toks[i - 1].text.isdigit() and int(toks[i - 1].text) <= 31 and len(toks[i - 1].text) <= 2
+            d = i - 1
+            if d > 0 and toks[d].text in "-." and not toks[d].space_before:
+                d -= 1  # "24-iyun", "14. Oktober"
+            day_before = d >= 0 and toks[d].kind == "num" and toks[d].text.isdigit() and int(toks[d].text) <= 31 and len(toks[d].text) <= 2
             day_after = j < n and toks[j].kind == "num" and toks[j].text.isdigit() and len(toks[j].text) <= 2 and m2 is None
             if (day_before or day_after) and m2 is None:
                 i = j
