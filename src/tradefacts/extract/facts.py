@@ -259,6 +259,8 @@ def _indicator_cues(sa: SentenceAnalysis) -> list[Hit]:
         covered = h.end
         if h.category == "indicator.none":
             continue
+        if out and out[-1].category == "indicator.transit" and h.start - out[-1].end <= 1:
+            continue  # "транзиттік тасымал", "transit cargo": transit freight
         out.append(h)
     return out
 
@@ -547,6 +549,13 @@ def _pick_status(
 
     if period_kind == "deadline":
         return "target"
+    idx = live.index(v) if v in live else -1
+    if 0 <= idx < len(live) - 1 and not any(mine(h) for h in targets + forecasts):
+        nxt = live[idx + 1]
+        if sa.any_hit("role.and", v.end, nxt.start) and nxt.start - v.end <= 4:
+            # "5 млрд долларга ва 10 млрд долларга етказиш": one verb for both
+            if any(_dist(h, nxt) <= 12 and min(live, key=lambda w: _dist(h, w)) is nxt for h in targets):
+                return "target"
 
     if any(mine(h) for h in targets):
         return "target"
@@ -738,12 +747,26 @@ def _finish(drafts: list[Draft], analyses: list[SentenceAnalysis], pub: dt.date 
         seen[k] = len(result)
         result.append(f)
     dated: dict[tuple, Fact] = {_key(f)[1:]: f for f in result if f.period is not None}
-    final = []
+    final: list[Fact] = []
     for f in result:
         if f.period is None and _key(f)[1:] in dated:
             continue
+        if any(_same_figure(g, f) for g in final):
+            continue
         final.append(f)
     return final
+
+
+def _same_figure(a: Fact, b: Fact) -> bool:
+    """Two statements of one figure: same key, values within rounding of each other."""
+    if (a.indicator, a.parties, a.status, a.unit) != (b.indicator, b.parties, b.status, b.unit):
+        return False
+    if a.period != b.period:
+        return False
+    lo, hi = sorted((a.value, b.value))
+    if hi == 0:
+        return lo == 0
+    return (hi - lo) / hi <= 0.005
 
 
 def _key(f: Fact) -> tuple:

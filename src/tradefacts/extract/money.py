@@ -211,6 +211,8 @@ def _skip_abbrev_dot(sa: SentenceAnalysis, k: int) -> int:
     toks = sa.tokens
     if k < len(toks) and toks[k].text == "." and k + 1 < len(toks):
         nxt = toks[k + 1]
+        if nxt.kind == "num":  # "3 млрд. 678 млн. долларды"
+            return k + 1
         if nxt.kind == "word" and not nxt.space_before and len(nxt.text) <= 5:
             return k + 2
         if nxt.kind == "word" and nxt.text[:1].islower():

@@ -269,6 +269,17 @@ def find_periods(
             used.update(range(a, b))
             i = j
             continue
+        # -- "the first month of 2026", "биринчи ойида"
+        oh = sa.first_hit("ordinal", i)
+        if oh and i not in used and oh.end < n:
+            mw = sa.first_hit("period.month_word", oh.end)
+            if mw:
+                mnum = int(oh.payload)
+                y, a, b = resolve_year(i, mw.end, months_count=mnum)
+                out.append(PeriodMention(a, b, edtf_months(y, mnum, mnum) if y else None, "month"))
+                used.update(range(a, b))
+                i = mw.end
+                continue
         # -- N months
         if i not in used and i not in value_tokens:
             cnt, cend = _count_at(sa, i)
@@ -319,6 +330,13 @@ def find_periods(
                 b += 2
             while b < n and toks[b].text == "-" and not toks[b].space_before:
                 b += 1
+            dw = sa.first_hit("period.decade_word", b) or sa.first_hit("period.decade_word", i + 1)
+            if dw and y2 is None and y % 10 == 0:
+                # "1990-е годы", "1990- йилларни бошларида": a decade, too vague for a period
+                out.append(PeriodMention(a, dw.end, None, "decade"))
+                used.update(range(a, dw.end))
+                i = dw.end
+                continue
             yw = sa.first_hit("period.year_word", b)
             if yw:
                 b = yw.end
