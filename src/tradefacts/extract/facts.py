@@ -115,7 +115,8 @@ def _sentence_facts(
     excludes = sa.hits_of("exclude")
     including = sa.hits_of("discourse.including")
     worths = sa.hits_of("discourse.worth")
-    targets = sa.hits_of("status.target")
+    targets = [h for h in sa.hits_of("status.target") if h.category == "status.target"]
+    weak_targets = sa.hits_of("status.target_weak")
     forecasts = sa.hits_of("status.forecast")
     live = [v for v in values if not v.increment]
     own_periods = [p for p in periods if not p.comparison]
@@ -169,7 +170,7 @@ def _sentence_facts(
         period, has_own, period_kind = _pick_period(
             sa, v, values, own_periods, periods, prev_period, including
         )
-        status = _pick_status(sa, v, live, targets, forecasts, period_kind)
+        status = _pick_status(sa, v, live, targets, weak_targets, forecasts, period_kind, period, ctx.pub)
         if not has_own:
             if status == "actual" and ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW:
                 period = ctx.period
@@ -178,8 +179,7 @@ def _sentence_facts(
         if not has_own and indicator == "investment" and sa.hits_of("discourse.cumulative"):
             # "total investment exceeded $8.5 bn": the stock as of publication
             period = f"../{ctx.pub.year}" if ctx.pub else None
-        if period and period.startswith("../") and status == "actual" and period_kind == "deadline":
-            status = "target"
+        pass
         prev_period = period if has_own else prev_period
         growth = growth_of.get(id(v))
         if growth is None and ctx.pending_growth and si - ctx.pending_sent == 1:
@@ -459,7 +459,9 @@ def _best_two(cand: list[PartyMention], v: Value) -> tuple[PartyMention, PartyMe
 
 
 def _doc_anchor(parties: list[list[PartyMention]]) -> str | None:
-    c = Counter(p.code for pms in parties for p in pms if p.code not in BLOCS and not p.weak)
+    c = Counter(
+        p.code for pms in parties for p in pms if p.code not in BLOCS and not p.weak and "-" not in p.code
+    )
     if not c:
         return None
     top = c.most_common(2)
@@ -533,8 +535,11 @@ def _pick_status(
     v: Value,
     live: list[Value],
     targets: list[Hit],
+    weak_targets: list[Hit],
     forecasts: list[Hit],
     period_kind: str,
+    period: str | None,
+    pub: dt.date | None,
 ) -> str:
     def cost(h: Hit, w: Value) -> int:
         d = _dist(h, w)
@@ -544,11 +549,23 @@ def _pick_status(
     def mine(h: Hit) -> bool:
         if not live:
             return False
+        if len(live) == 1:
+            return True  # one figure in the sentence: its cues are its own
         best = min(live, key=lambda w: cost(h, w))
         return best is v and cost(h, v) <= 12
 
-    if period_kind == "deadline":
+    if any(mine(h) for h in targets):
         return "target"
+    if any(mine(h) for h in forecasts):
+        return "forecast"
+    if any(mine(h) for h in weak_targets):
+        return "target"
+    if period_kind == "deadline":
+        # "by 2030" is a goal; "as of 2025" with no goal word is a stock already reached
+        year = int(period[3:7]) if period and period[3:7].isdigit() else None
+        if year is None or pub is None or year > pub.year:
+            return "target"
+        return "actual"
     idx = live.index(v) if v in live else -1
     if 0 <= idx < len(live) - 1 and not any(mine(h) for h in targets + forecasts):
         nxt = live[idx + 1]
@@ -557,10 +574,6 @@ def _pick_status(
             if any(_dist(h, nxt) <= 12 and min(live, key=lambda w: _dist(h, w)) is nxt for h in targets):
                 return "target"
 
-    if any(mine(h) for h in targets):
-        return "target"
-    if any(mine(h) for h in forecasts):
-        return "forecast"
     return "actual"
 
 

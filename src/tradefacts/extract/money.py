@@ -129,6 +129,14 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
         value = total if total is not None else base
         # unit after the number (skipping a parenthesis opener: "28 (миллиардов долларов)")
         unit = None
+        post_bound = None
+        if sh and case == "ablative" and not (sa.first_hit("currency", k) or sa.first_hit("unit", k)):
+            # "5 миллиарддан ашык долларды": the bound stands between scale and currency
+            for cat, b in (("bound.gt_post", "gt"), ("bound.lt_post", "lt")):
+                bh = sa.first_hit(cat, k)
+                if bh and (sa.first_hit("currency", bh.end) or sa.first_hit("unit", bh.end)):
+                    post_bound, k = b, bh.end
+                    break
         ch = sa.first_hit("currency", k) or sa.first_hit("unit", k)
         if ch:
             unit = str(ch.payload)
@@ -146,12 +154,15 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
             i = max(k, i + 1)
             continue
         v = Value(value, unit, start, k, case=case, scale=mult)
+        if post_bound:
+            v.bound = post_bound
         if vmax is not None:
             v.value_max = vmax * (value / base if base else 1)
             v.bound = "range"
         values.append(v)
         i = max(k, i + 1)
     _shared_units(sa, values, decimal_comma)
+    _ranges(sa, values)
     for v in values:
         sa.value_tokens.update(range(v.start, v.end))
     for p in percents:
@@ -180,6 +191,23 @@ def _shared_units(sa: SentenceAnalysis, values: list[Value], decimal_comma: bool
             starts[j] = w
             k = j
     values.sort(key=lambda w: w.start)
+
+
+def _ranges(sa: SentenceAnalysis, values: list[Value]) -> None:
+    """"от 800 млн до 1 млрд долларов", "between $800 million and $1 billion": one range."""
+    i = 0
+    while i + 1 < len(values):
+        a, b = values[i], values[i + 1]
+        joined = sa.last_hit_ending("bound.range_to", b.start)
+        opened = sa.last_hit_ending("bound.range_from", a.start)
+        if joined and joined.start == a.end and opened and (a.unit is None or a.unit == b.unit):
+            b.value_max = b.value
+            b.value = a.value
+            b.bound = "range"
+            b.start = opened.start
+            values.pop(i)
+            continue
+        i += 1
 
 
 def _symbolic(sa: SentenceAnalysis, a: int, b: int) -> bool:
@@ -370,7 +398,12 @@ def _growth_kinds(sa: SentenceAnalysis, percents: list[Percent], values: list[Va
         if in_paren and not (up or down):
             p.share = True
             continue
-        if down and (not up or down.start > (up.start if up else -1)):
+        def gap(h: object) -> int:
+            return min(abs(h.start - p.end), abs(p.start - h.end))  # type: ignore[attr-defined]
+
+        if down and (not up or gap(down) < gap(up)):
             p.direction = -1
         elif up:
+            p.direction = 1
+        elif sa.any_hit("growth.neutral", win_lo, win_hi):
             p.direction = 1

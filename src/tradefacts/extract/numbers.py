@@ -30,10 +30,8 @@ def parse_number(raw: str, decimal_comma: bool = True, scaled: bool = False) -> 
             return float(s.replace(".", "").replace(",", "."))
         if "," in s:
             head, tail = s.split(",")
-            if len(tail) == 3 and not decimal_comma and not scaled:
-                return float(head + tail)
-            if len(tail) == 3 and not decimal_comma and scaled and head != "0":
-                return float(head + "." + tail)
+            if len(tail) == 3 and not scaled and head != "0":
+                return float(head + tail)  # "310,000 tonnes", "76,500 t"
             return float(head + "." + tail)
         if "." in s:
             head, tail = s.split(".")

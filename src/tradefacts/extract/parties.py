@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tradefacts.extract.analysis import SentenceAnalysis
+from tradefacts.lang.lexicon import load_codes
 
 _CASE_ROLE = {
     "dative": "dest",
@@ -20,6 +21,11 @@ _CASE_ROLE = {
     "adjectival": "gen",
     "attributive": "gen",
 }
+
+
+def region_country(code: str) -> str | None:
+    """The country an ISO 3166-2 region belongs to ("CN-XJ" -> "CHN")."""
+    return load_codes()["region_country"].get(code.split("-", 1)[0])
 
 
 @dataclass(slots=True)
@@ -69,6 +75,9 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
         if sa.first_hit("role.investor_word", end):
             role = "src"  # "Chinese investors", "китайские инвестиции в ..."
         partner_of = role == "gen" and sa.any_hit("discourse.partner_word", end, end + 4) is not None
+        code = str(h.payload)
+        if "-" in code and out and h.start - out[-1].end <= 1 and out[-1].code == region_country(code):
+            out.pop()  # "Хитойнинг Шинжон-Уйғур автоном райони": the region, not its country
         out.append(
             PartyMention(
                 str(h.payload), h.start, end, role, weak=h.category == "party_weak", partner_of=partner_of

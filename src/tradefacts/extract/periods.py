@@ -306,9 +306,14 @@ def find_periods(
                 elif toks[k].kind == "num" and toks[k].text.isdigit() and int(toks[k].text) <= 4 and k not in value_tokens:
                     order = int(toks[k].text)
                     a = k
-            label = toks[i].text.upper()
-            if re.fullmatch(r"[HQ][1-4]", label):
-                order = int(label[1])
+            nxt = toks[hh.end] if hh.end < n else None
+            if hh.end - i == 1 and len(toks[i].text) == 1:
+                # "Q1 2025", "H1": a one-letter label glued to its number
+                if nxt is None or nxt.space_before or not nxt.text.isdigit():
+                    i += 1
+                    continue
+                order = int(nxt.text)
+                hh = type(hh)(hh.category, hh.payload, hh.start, hh.end + 1, hh.case, hh.lang)
             if order is None:
                 order = 1 if is_half else None
             if order is not None:

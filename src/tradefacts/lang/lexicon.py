@@ -278,14 +278,28 @@ def _load_language(code: str, raw: dict[str, Any], lex: Lexicon) -> None:
 
 def _add_phrase(lex: Lexicon, lang: str, category: str, payload: Any, phrase: str) -> None:
     words = tokenize_phrase(phrase)
-    if words:
-        lex.add(Entry(category, payload, words, lang))
+    if not words:
+        return
+    lex.add(Entry(category, payload, words, lang))
+    # Turkic final-consonant voicing before a vowel ending: қыркүйек -> қыркүйегінде
+    mutations = lex.languages[lang].raw.get("meta", {}).get("mutations", {})
+    stem, mode = words[-1]
+    if mode != "exact" and stem and stem[-1] in mutations:
+        alt = (*words[:-1], (stem[:-1] + norm(mutations[stem[-1]]), mode))
+        lex.add(Entry(category, payload, alt, lang))
 
 
 def language_codes() -> list[str]:
     """Codes of every language data file shipped with the package."""
     files = resources.files("tradefacts.lang").joinpath("data")
     return sorted(p.name[: -len(".toml")] for p in files.iterdir() if p.name.endswith(".toml"))
+
+
+@cache
+def load_codes() -> dict[str, Any]:
+    """Language-independent code tables (regions' countries, blocs' members)."""
+    text = resources.files("tradefacts").joinpath("data", "codes.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
 @cache
