@@ -164,6 +164,17 @@ def _sentence_facts(
         )
         if pair is None:
             continue
+        importer = pair[1]
+        if (
+            indicator == "import"
+            and anchor
+            and pair[0] == anchor
+            and any(p.code == importer and p.role in ("subj", "dest") for p in local)
+            and not any(p.code == anchor for p in local)
+        ):
+            # "Латвия ... бензин сатып алған", "Rossiya ... import qilgan": the home
+            # country's export, told from the buyer's side
+            indicator = "export"
         prev_pair = pair
         prev_indicator = indicator
         # period
@@ -205,7 +216,11 @@ def _sentence_facts(
                 value_max=v.value_max,
                 growth=growth,
                 product=product,
-                extra={"order": pair, "period_kind": period_kind if has_own else "inherited"},
+                extra={
+                    "order": pair,
+                    "period_kind": period_kind if has_own else "inherited",
+                    "title": sa.sentence.is_title,
+                },
             )
         )
     return facts
@@ -287,6 +302,14 @@ def _pick_indicator(sa: SentenceAnalysis, v: Value, values: list[Value], cues: l
     return _cat(near)
 
 
+def _strong_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
+    """A break between clauses stronger than a comma (";", ":", "а", "while")."""
+    for k in range(max(0, a), min(len(sa.tokens), b)):
+        if sa.tokens[k].text in ";:" or sa.first_hit("discourse.clause_break", k):
+            return True
+    return False
+
+
 def _clause_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
     for k in range(max(0, a), min(len(sa.tokens), b)):
         if sa.tokens[k].text in ",;" or sa.first_hit("discourse.clause_break", k):
@@ -312,8 +335,10 @@ def _local_parties(
         pre = [p for p in pms if lo <= p.start < v.start]
         post = [p for p in pms if v.end <= p.start < hi and not _clause_break_tokens(tokens, v.end, p.start)]
         local = pre if pre else post
-        if i + 1 == len(values) and pre and post and len({p.code for p in pre}) < 2:
-            local = pre + post
+        if pre and post and len({p.code for p in pre}) < 2:
+            # "Xitoy $3,3 mlrd ... bilan O'zbekistonning": a partner after the amount, but
+            # not the next item of a list ("Южная Корея ($2,1 млрд) и Турция")
+            local = pre + [p for p in post if not p.listed]
         out.append(local)
     if respectively and len(values) >= 2:
         # "с Кыргызстаном и Германией составил $903 млн и $829 млн соответственно"
@@ -397,7 +422,11 @@ def _pick_pair(
                     other_code = pair[1] if pair[0] == x.code else pair[0]
                     return direct(indicator, x, None, (x.code, other_code), reporter)
                 return pair
-            partner = "WLD" if "WLD" in ctx.pair else _anchor_of_pair(ctx.pair, anchor, reporter)
+            if "WLD" in ctx.pair:
+                other = ctx.pair[0] if ctx.pair[1] == "WLD" else ctx.pair[1]
+                partner = "WLD" if "-" in x.code or "-" in other else other
+            else:
+                partner = _anchor_of_pair(ctx.pair, anchor, reporter)
         if partner is None and reporter and reporter != x.code:
             partner = reporter
         if partner is None and anchor and anchor != x.code:
@@ -544,15 +573,15 @@ def _pick_status(
     def cost(h: Hit, w: Value) -> int:
         d = _dist(h, w)
         a, b = (h.end, w.start) if h.end <= w.start else (w.end, h.start)
-        return d + (8 if _clause_break(sa, a, b) else 0)
+        if _strong_break(sa, a, b):
+            return d + 8
+        return d + (3 if _clause_break(sa, a, b) else 0)
 
     def mine(h: Hit) -> bool:
         if not live:
             return False
-        if len(live) == 1:
-            return True  # one figure in the sentence: its cues are its own
         best = min(live, key=lambda w: cost(h, w))
-        return best is v and cost(h, v) <= 12
+        return best is v and cost(h, v) <= (15 if len(live) == 1 else 12)
 
     if any(mine(h) for h in targets):
         return "target"
@@ -646,7 +675,8 @@ def _update_context(
             and f.extra.get("period_kind") not in ("relative-shift", "comparison")
         ]
         if actual:
-            ctx.period = actual[-1].period
+            if not _within(actual[-1].period, ctx.period):
+                ctx.period = actual[-1].period
             ctx.period_set = True
             ctx.period_sent = si
         last = new[-1]
@@ -661,7 +691,11 @@ def _update_context(
             ctx.period = own[-1].value
             ctx.period_set = True
             ctx.period_sent = si
-        same_ind = ctx.last_facts and any(_cat(h) == ctx.last_facts[-1].indicator for h in _indicator_cues(sa))
+        same_ind = (
+            ctx.last_facts
+            and not own
+            and any(_cat(h) == ctx.last_facts[-1].indicator for h in _indicator_cues(sa))
+        )
         if ctx.last_facts and si - ctx.last_sent <= 2 and (
             sa.hits_of("discourse.anaphora") or (all(v.increment for v in values) and values) or (same_ind and si - ctx.last_sent == 1)
         ):
@@ -707,6 +741,14 @@ def _update_context(
     for p in pms:
         if p.partner_of:
             ctx.reporter = p.code
+
+
+def _within(inner: str | None, outer: str | None) -> bool:
+    """Is ``inner`` a single month inside the month range ``outer`` ("April" in Jan-Apr)?"""
+    if not inner or not outer or "/" not in outer or "/" in inner:
+        return False
+    a, _, b = outer.partition("/")
+    return len(inner) == 7 and len(a) == 7 and len(b) == 7 and a <= inner <= b
 
 
 def _anaphoric_growth(ctx: Context, percents: list[Percent], drafts: list[Draft]) -> None:
@@ -771,15 +813,19 @@ def _finish(drafts: list[Draft], analyses: list[SentenceAnalysis], pub: dt.date 
 
 
 def _same_figure(a: Fact, b: Fact) -> bool:
-    """Two statements of one figure: same key, values within rounding of each other."""
+    """Two statements of one figure: same key, values within rounding of each other
+    ("more than 29 mln t" in a headline and "29.4 mln t" in the body)."""
     if (a.indicator, a.parties, a.status, a.unit) != (b.indicator, b.parties, b.status, b.unit):
         return False
-    if a.period != b.period:
+    if a.period != b.period and not (b.extra.get("title") or a.extra.get("title")):
         return False
     lo, hi = sorted((a.value, b.value))
     if hi == 0:
         return lo == 0
-    return (hi - lo) / hi <= 0.005
+    if (hi - lo) / hi <= 0.005:
+        return True
+    rounded = b if b.value == lo else a
+    return rounded.bound in ("gt", "approx") and (hi - lo) / hi <= 0.05
 
 
 def _key(f: Fact) -> tuple:

@@ -36,6 +36,7 @@ class PartyMention:
     role: str
     weak: bool = False  # a capital standing for its country
     partner_of: bool = False  # "X's trade partner": X reports the figures
+    listed: bool = False  # follows "and": the next item of a list
 
 
 def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
@@ -78,9 +79,16 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
         code = str(h.payload)
         if "-" in code and out and h.start - out[-1].end <= 1 and out[-1].code == region_country(code):
             out.pop()  # "Хитойнинг Шинжон-Уйғур автоном райони": the region, not its country
+        listed = sa.last_hit_ending("role.and", h.start) is not None
         out.append(
             PartyMention(
-                str(h.payload), h.start, end, role, weak=h.category == "party_weak", partner_of=partner_of
+                code,
+                h.start,
+                end,
+                role,
+                weak=h.category == "party_weak",
+                partner_of=partner_of,
+                listed=listed,
             )
         )
     return out
