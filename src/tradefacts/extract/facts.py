@@ -439,7 +439,11 @@ def _pick_pair(
             return None
         if partner == "WLD":
             return _with_world(indicator, x.code)
-        return direct(indicator, None, x, (partner, x.code), reporter) if x.role != "src" and x.role != "gen" else direct(indicator, x, None, (x.code, partner), reporter)
+        if indicator == "import" and x.role in ("subj", "gen"):
+            return (partner, x.code)  # "Латвия ... сатып алған": the named buyer imports
+        if x.role in ("src", "gen"):
+            return direct(indicator, x, None, (x.code, partner), reporter)
+        return direct(indicator, None, x, (partner, x.code), reporter)
     # no party near the amount
     if vi > 0 and prev_pair:
         return prev_pair
@@ -806,10 +810,17 @@ def _finish(drafts: list[Draft], analyses: list[SentenceAnalysis], pub: dt.date 
     for f in result:
         if f.period is None and _key(f)[1:] in dated:
             continue
-        if any(_same_figure(g, f) for g in final):
-            continue
-        final.append(f)
+        twin = next((i for i, g in enumerate(final) if _same_figure(g, f)), None)
+        if twin is None:
+            final.append(f)
+        elif _precision(f) > _precision(final[twin]):
+            final[twin] = f
     return final
+
+
+def _precision(f: Fact) -> tuple[int, int]:
+    """Prefer an exact body figure to a rounded one or a headline."""
+    return (int(f.bound == "eq"), int(not f.extra.get("title")))
 
 
 def _same_figure(a: Fact, b: Fact) -> bool:
