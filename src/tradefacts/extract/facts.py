@@ -87,6 +87,7 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     drafts: list[Draft] = []
     for si, (sa, (values, percents), pms) in enumerate(zip(analyses, amounts, parties, strict=True)):
         periods = find_periods(sa, pub, ctx.year(si))
+        sa.periods = periods
         new = _sentence_facts(sa, si, values, percents, pms, periods, ctx, anchor, lex)
         drafts.extend(Draft(f, si, sa.sentence.is_title) for f in new)
         _update_context(ctx, sa, si, values, percents, pms, periods, new, drafts, anchor)
@@ -783,7 +784,7 @@ def _finish(drafts: list[Draft], analyses: list[SentenceAnalysis], pub: dt.date 
     lead_period: str | None = None
     lead_found = False
     for sa in analyses[1:4]:
-        ps = [p for p in find_periods(sa, pub) if not p.comparison and p.kind not in ("deadline", "present")]
+        ps = [p for p in sa.periods if not p.comparison and p.kind not in ("deadline", "present")]
         if ps:
             lead_period = ps[0].value
             lead_found = True

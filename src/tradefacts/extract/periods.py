@@ -162,6 +162,8 @@ def find_periods(
     toks = sa.tokens
     n = len(toks)
     out: list[PeriodMention] = []
+    if not (sa.hits_of("period") or sa.hits_of("month") or any(t.kind == "num" for t in toks)):
+        return out
     used: set[int] = set()
     value_tokens = sa.value_tokens
 
@@ -225,6 +227,9 @@ def find_periods(
             if m:
                 sentence_year[0] = int(m.group(1))
         t = toks[i]
+        if t.kind != "num" and i not in sa.starts:
+            i += 1
+            continue
         # -- month ranges and single months
         mh = sa.first_hit("month", i)
         if mh and i not in used:

@@ -17,7 +17,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -28,6 +28,7 @@ WORD_RE = re.compile(rf"[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*|[{APOSTROPHES}][^
 MAX_CHAIN = 3
 
 
+@lru_cache(maxsize=200_000)
 def norm(s: str) -> str:
     """Case-fold and unify variants so lexicon and text compare equal."""
     s = unicodedata.normalize("NFC", s).lower()
@@ -102,6 +103,9 @@ class Lexicon:
     abbreviations: frozenset[str] = frozenset()
     #: abbreviations that may close an amount at the end of a sentence ("млрд.", "долл.")
     closing_abbreviations: frozenset[str] = frozenset()
+    _cand_cache: dict[str, tuple[tuple[Entry, tuple[str, ...]], ...]] = field(
+        default_factory=dict, repr=False
+    )
 
     def add(self, entry: Entry) -> None:
         self.by_first.setdefault(entry.words[0][0], []).append(entry)
@@ -139,46 +143,49 @@ class Lexicon:
                     out.setdefault(k, []).append(v)
         return out
 
-    def scan(self, tokens: list[str]) -> list[Hit]:
-        """Every lexicon phrase starting at every token (tokens already normalised)."""
-        hits: list[Hit] = []
-        n = len(tokens)
-        by_first = self.by_first
-        for i, tok in enumerate(tokens):
-            if not tok or not (tok[0].isalpha() or tok[0] in "$€₸₽¥%'"):
-                continue
+    def candidates(self, tok: str) -> tuple[tuple[Entry, tuple[str, ...]], ...]:
+        """Entries whose first word matches ``tok``, with the endings it carried (cached)."""
+        found = self._cand_cache.get(tok)
+        if found is not None:
+            return found
+        out: list[tuple[Entry, tuple[str, ...]]] = []
+        if tok and (tok[0].isalpha() or tok[0] in "$€₸₽¥%'"):
+            by_first = self.by_first
             for k in range(min(len(tok), self.max_stem), 0, -1):
                 entries = by_first.get(tok[:k])
                 if not entries:
                     continue
                 for e in entries:
-                    stem, exact = e.words[0]
-                    chain = self.word_matches(stem, exact, tok, e.lang)
+                    stem, mode = e.words[0]
+                    chain = self.word_matches(stem, mode, tok, e.lang)
+                    if chain is not None:
+                        out.append((e, chain))
+        found = tuple(out)
+        if len(self._cand_cache) < 500_000:
+            self._cand_cache[tok] = found
+        return found
+
+    def scan(self, tokens: list[str]) -> list[Hit]:
+        """Every lexicon phrase starting at every token (tokens already normalised)."""
+        hits: list[Hit] = []
+        n = len(tokens)
+        for i, tok in enumerate(tokens):
+            for e, chain in self.candidates(tok):
+                j = i + 1
+                ok = True
+                for stem2, mode2 in e.words[1:]:
+                    if j >= n:
+                        ok = False
+                        break
+                    chain = self.word_matches(stem2, mode2, tokens[j], e.lang)
                     if chain is None:
-                        continue
-                    j = i + 1
-                    ok = True
-                    for stem2, exact2 in e.words[1:]:
-                        if j >= n:
-                            ok = False
-                            break
-                        chain = self.word_matches(stem2, exact2, tokens[j], e.lang)
-                        if chain is None:
-                            ok = False
-                            break
-                        j += 1
-                    if ok:
-                        hits.append(
-                            Hit(
-                                e.category,
-                                e.payload,
-                                i,
-                                j,
-                                self.case_of(e.lang, chain),
-                                e.lang,
-                                "".join(chain),
-                            )
-                        )
+                        ok = False
+                        break
+                    j += 1
+                if ok:
+                    hits.append(
+                        Hit(e.category, e.payload, i, j, self.case_of(e.lang, chain), e.lang, "".join(chain))
+                    )
         return hits
 
 
