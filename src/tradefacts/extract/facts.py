@@ -202,7 +202,7 @@ def _sentence_facts(
                 growth = ctx.pending_growth
         if status != "actual":
             growth = None  # a goal's multiple is not the growth of a reported figure
-        product = _product(sa, v) if indicator in ("export", "import") and unit == "t" else None
+        product = _product(sa, v, cues) if indicator in ("export", "import") else None
         s = sa.sentence
         facts.append(
             Fact(
@@ -235,21 +235,62 @@ def _has_product_cue(sa: SentenceAnalysis) -> bool:
     return False
 
 
-def _product(sa: SentenceAnalysis, v: Value) -> str | None:
-    """The product scope next to a tonnage ("8 мың тонна бензин", "tons of grain")."""
+def _product(sa: SentenceAnalysis, v: Value, cues: list[Hit]) -> str | None:
+    """The product scope of an export or import in the text's own words.
+
+    After a tonnage ("8 мың тонна бензин", "tons of grain"), else next to the indicator
+    word: after it in languages that put the goods after the noun ("экспорт зерна",
+    "exports of grain"), before it in those that mark cases ("агросаноат маҳсулотларининг
+    Хитойга экспорти"). Generic goods alone ("товаров", "өнім") are no scope.
+    """
+    words: list[int] = []
+    if v.unit == "t":
+        words = _product_words(sa, v.end, +1)
+    if not words:
+        cue = None
+        before = [h for h in cues if h.end <= v.start and _cat(h) in ("export", "import")]
+        after = [h for h in cues if h.start >= v.end and _cat(h) in ("export", "import")]
+        cue = before[-1] if before else (after[0] if after else None)
+        if cue is None:
+            return None
+        langs = Counter(h.lang for h in sa.hits)
+        lang = max(langs, key=lambda c: (langs[c], c == cue.lang)) if langs else cue.lang
+        if sa.lexicon.languages[lang].case_of:
+            k = cue.start
+            p = sa.last_hit_ending("party", k)
+            if p:
+                k = p.start
+            words = _product_words(sa, k - 1, -1)
+        else:
+            words = _product_words(sa, cue.end, +1)
+    if not words:
+        return None
     toks = sa.tokens
-    k = v.end
-    words: list[str] = []
-    if k < len(toks) and toks[k].norm in ("of",):
+    if all(sa.first_hit("indicator.goods", k) for k in words):
+        return None
+    a, b = min(words), max(words)
+    return sa.sentence.text[toks[a].start - sa.sentence.start : toks[b].end - sa.sentence.start]
+
+
+def _product_words(sa: SentenceAnalysis, k: int, step: int) -> list[int]:
+    toks = sa.tokens
+    out: list[int] = []
+    if step > 0 and k < len(toks) and sa.first_hit("role.of", k):
         k += 1
-    while k < len(toks) and toks[k].kind == "word" and len(words) < 2:
-        if sa.first_hit("indicator", k) or sa.first_hit("status", k) or sa.first_hit("party", k):
+    while 0 <= k < len(toks) and len(out) < 3:
+        t = toks[k]
+        if t.kind != "word" and not (t.text == "-" and not t.space_before and out):
             break
-        if toks[k].text[:1].isupper() and words:
+        if k in sa.value_tokens or any(
+            sa.first_hit(c, k) or sa.last_hit_ending(c, k + 1)
+            for c in ("party", "party_weak", "role", "period", "month", "status", "bound", "growth", "indicator.export", "indicator.import", "indicator.turnover", "scale", "currency", "discourse")
+        ):
             break
-        words.append(toks[k].text)
-        k += 1
-    return " ".join(words) or None
+        out.append(k)
+        k += step
+    while out and toks[out[-1]].text == "-":
+        out.pop()
+    return sorted(out)
 
 
 def _currency_tokens(sa: SentenceAnalysis) -> set[int]:
@@ -265,7 +306,7 @@ def _currency_tokens(sa: SentenceAnalysis) -> set[int]:
 
 def _indicator_cues(sa: SentenceAnalysis) -> list[Hit]:
     """Indicator cues, longest match first; "none" phrases (trade minister) swallow cues."""
-    hits = [h for h in sa.hits_of("indicator") if h.category != "indicator.world"]
+    hits = [h for h in sa.hits_of("indicator") if h.category not in ("indicator.world", "indicator.goods")]
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[Hit] = []
     covered = -1
