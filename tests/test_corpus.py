@@ -12,7 +12,9 @@ from tradefacts.eval import evaluate, load_gold
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 MAIN_LANGS = ("kk", "ru", "uz-Cyrl", "uz-Latn", "ky", "en")
 
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/corpus is not beside the checkout")
+pytestmark = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/corpus is not beside the checkout"
+)
 
 
 def _score(gold: str, corpus: str):

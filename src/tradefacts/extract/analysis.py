@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from tradefacts.extract.tokens import Sentence, Token
 from tradefacts.lang.lexicon import Hit, Lexicon
 
-
 _EMPTY: tuple[dict[int, Hit], dict[int, Hit], list[Hit]] = ({}, {}, [])
 
 

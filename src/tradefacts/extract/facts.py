@@ -85,7 +85,9 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     anchor = _doc_anchor(parties)
     ctx = Context(pub=pub)
     drafts: list[Draft] = []
-    for si, (sa, (values, percents), pms) in enumerate(zip(analyses, amounts, parties, strict=True)):
+    for si, (sa, (values, percents), pms) in enumerate(
+        zip(analyses, amounts, parties, strict=True)
+    ):
         periods = find_periods(sa, pub, ctx.year(si))
         sa.periods = periods
         new = _sentence_facts(sa, si, values, percents, pms, periods, ctx, anchor, lex)
@@ -160,8 +162,22 @@ def _sentence_facts(
         if prev_pair and not local and {prev_indicator, indicator} == {"export", "import"}:
             prev_pair = (prev_pair[1], prev_pair[0])  # "экспорт ... , а импорт ...": the other way
         pair = _pick_pair(
-            sa, v, vi, values, local, pms, world, mutual, ctx, si, anchor, indicator, prev_pair, transit,
-            all_local, sentence_anchor,
+            sa,
+            v,
+            vi,
+            values,
+            local,
+            pms,
+            world,
+            mutual,
+            ctx,
+            si,
+            anchor,
+            indicator,
+            prev_pair,
+            transit,
+            all_local,
+            sentence_anchor,
         )
         if pair is None:
             continue
@@ -182,7 +198,9 @@ def _sentence_facts(
         period, has_own, period_kind = _pick_period(
             sa, v, values, own_periods, periods, prev_period, including
         )
-        status = _pick_status(sa, v, live, targets, weak_targets, forecasts, period_kind, period, ctx.pub)
+        status = _pick_status(
+            sa, v, live, targets, weak_targets, forecasts, period_kind, period, ctx.pub
+        )
         if not has_own:
             if status == "actual" and ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW:
                 period = ctx.period
@@ -283,7 +301,22 @@ def _product_words(sa: SentenceAnalysis, k: int, step: int) -> list[int]:
             break
         if k in sa.value_tokens or any(
             sa.first_hit(c, k) or sa.last_hit_ending(c, k + 1)
-            for c in ("party", "party_weak", "role", "period", "month", "status", "bound", "growth", "indicator.export", "indicator.import", "indicator.turnover", "scale", "currency", "discourse")
+            for c in (
+                "party",
+                "party_weak",
+                "role",
+                "period",
+                "month",
+                "status",
+                "bound",
+                "growth",
+                "indicator.export",
+                "indicator.import",
+                "indicator.turnover",
+                "scale",
+                "currency",
+                "discourse",
+            )
         ):
             break
         out.append(k)
@@ -306,7 +339,11 @@ def _currency_tokens(sa: SentenceAnalysis) -> set[int]:
 
 def _indicator_cues(sa: SentenceAnalysis) -> list[Hit]:
     """Indicator cues, longest match first; "none" phrases (trade minister) swallow cues."""
-    hits = [h for h in sa.hits_of("indicator") if h.category not in ("indicator.world", "indicator.goods")]
+    hits = [
+        h
+        for h in sa.hits_of("indicator")
+        if h.category not in ("indicator.world", "indicator.goods")
+    ]
     hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[Hit] = []
     covered = -1
@@ -326,7 +363,9 @@ def _cat(h: Hit) -> str:
     return h.category.split(".", 1)[1]
 
 
-def _pick_indicator(sa: SentenceAnalysis, v: Value, values: list[Value], cues: list[Hit]) -> str | None:
+def _pick_indicator(
+    sa: SentenceAnalysis, v: Value, values: list[Value], cues: list[Hit]
+) -> str | None:
     if not cues:
         return None
     starts = [w.start for w in values if w is not v]
@@ -375,7 +414,11 @@ def _local_parties(
         lo = values[i - 1].end if i > 0 else -1
         hi = values[i + 1].start if i + 1 < len(values) else 10**9
         pre = [p for p in pms if lo <= p.start < v.start]
-        post = [p for p in pms if v.end <= p.start < hi and not _clause_break_tokens(tokens, v.end, p.start)]
+        post = [
+            p
+            for p in pms
+            if v.end <= p.start < hi and not _clause_break_tokens(tokens, v.end, p.start)
+        ]
         local = pre if pre else post
         if pre and post and len({p.code for p in pre}) < 2:
             # "Xitoy $3,3 mlrd ... bilan O'zbekistonning": a partner after the amount, but
@@ -403,7 +446,9 @@ def _local_parties(
 def _distinct(pms: list[PartyMention]) -> list[PartyMention]:
     seen: dict[str, PartyMention] = {}
     for p in pms:
-        if p.code not in seen or (seen[p.code].role in ("subj", "loc") and p.role not in ("subj", "loc")):
+        if p.code not in seen or (
+            seen[p.code].role in ("subj", "loc") and p.role not in ("subj", "loc")
+        ):
             seen[p.code] = p
     strong = [p for p in seen.values() if not p.weak]
     weak = [p for p in seen.values() if p.weak]
@@ -441,7 +486,13 @@ def _pick_pair(
         return direct(indicator, a, b, (a.code, b.code), reporter)
     if len(cand) == 1:
         x = cand[0]
-        if world and not (ctx.pair and x.code in ctx.pair and "WLD" not in ctx.pair and si - ctx.pair_sent <= 1 and not _near(world, v, 12)):
+        if world and not (
+            ctx.pair
+            and x.code in ctx.pair
+            and "WLD" not in ctx.pair
+            and si - ctx.pair_sent <= 1
+            and not _near(world, v, 12)
+        ):
             return _with_world(indicator, x.code)
         if x.code in BLOCS and mutual:
             return (x.code, x.code)
@@ -450,12 +501,22 @@ def _pick_pair(
             others = [sentence_anchor]
         if others and vi > 0:
             other = others[0]
-            return direct(indicator, other if other.start < x.start else x, x if other.start < x.start else other,
-                          (other.code, x.code) if other.start < x.start else (x.code, other.code), reporter)
+            return direct(
+                indicator,
+                other if other.start < x.start else x,
+                x if other.start < x.start else other,
+                (other.code, x.code) if other.start < x.start else (x.code, other.code),
+                reporter,
+            )
         if others and not any(o.code in BLOCS for o in others):
             other = min(others, key=lambda o: abs(o.start - v.start))
-            return direct(indicator, other if other.start < x.start else x, x if other.start < x.start else other,
-                          (other.code, x.code) if other.start < x.start else (x.code, other.code), reporter)
+            return direct(
+                indicator,
+                other if other.start < x.start else x,
+                x if other.start < x.start else other,
+                (other.code, x.code) if other.start < x.start else (x.code, other.code),
+                reporter,
+            )
         partner = None
         if ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
             if x.code in ctx.pair:
@@ -535,7 +596,10 @@ def _best_two(cand: list[PartyMention], v: Value) -> tuple[PartyMention, PartyMe
 
 def _doc_anchor(parties: list[list[PartyMention]]) -> str | None:
     c = Counter(
-        p.code for pms in parties for p in pms if p.code not in BLOCS and not p.weak and "-" not in p.code
+        p.code
+        for pms in parties
+        for p in pms
+        if p.code not in BLOCS and not p.weak and "-" not in p.code
     )
     if not c:
         return None
@@ -565,7 +629,9 @@ def _pick_period(
     real = [p for p in own if p.kind != "present"]
     # comparison periods belong only to an amount right before them ("against 76,500 t in 2017")
     comp = [
-        p for p in allp if p.comparison and 0 <= p.comparison_cue <= v.start and 0 <= p.start - v.end <= 3
+        p
+        for p in allp
+        if p.comparison and 0 <= p.comparison_cue <= v.start and 0 <= p.start - v.end <= 3
     ]
     pre = [p for p in real if p.end <= v.start and not any(p.end <= s < v.start for s in starts)]
     post = [
@@ -644,12 +710,16 @@ def _pick_status(
     idx = live.index(v) if v in live else -1
     if 0 <= idx < len(live) - 1 and not any(mine(h) for h in targets + forecasts):
         nxt = live[idx + 1]
-        if sa.any_hit("role.and", v.end, nxt.start) and nxt.start - v.end <= 4:
-            # "5 млрд долларга ва 10 млрд долларга етказиш": one verb for both
-            if any(_dist(h, nxt) <= 12 and min(live, key=lambda w: _dist(h, w)) is nxt for h in targets):
-                return "target"
+        # "5 млрд долларга ва 10 млрд долларга етказиш": one verb for both
+        joined = sa.any_hit("role.and", v.end, nxt.start) and nxt.start - v.end <= 4
+        if joined and any(_dist(h, nxt) <= 12 and _nearest(live, h) is nxt for h in targets):
+            return "target"
 
     return "actual"
+
+
+def _nearest(live: list[Value], h: Hit) -> Value:
+    return min(live, key=lambda w: _dist(h, w))
 
 
 def _dist(h: Hit, v: Value) -> int:
@@ -660,7 +730,16 @@ def _dist(h: Hit, v: Value) -> int:
     return 0
 
 
-def _attach_growth(sa: SentenceAnalysis, values: list[Value], percents: list[Percent]) -> dict[int, Growth]:
+def _growth_distance(sa: SentenceAnalysis, p: Percent, w: Value) -> int:
+    d = p.start - w.end if w.end <= p.start else w.start - p.end
+    if _clause_break(sa, min(w.end, p.end), max(w.start, p.start)):
+        d += 8
+    return d
+
+
+def _attach_growth(
+    sa: SentenceAnalysis, values: list[Value], percents: list[Percent]
+) -> dict[int, Growth]:
     out: dict[int, Growth] = {}
     live = [v for v in values if not v.increment]
     for p in percents:
@@ -677,13 +756,7 @@ def _attach_growth(sa: SentenceAnalysis, values: list[Value], percents: list[Per
         if not cands:
             continue
 
-        def dist(w: Value) -> float:
-            d = p.start - w.end if w.end <= p.start else w.start - p.end
-            if _clause_break(sa, min(w.end, p.end), max(w.start, p.start)):
-                d += 8
-            return d
-
-        target = min(cands, key=dist)
+        target = min(cands, key=lambda w, p=p: _growth_distance(sa, p, w))
         sign = -1 if p.direction < 0 else 1
         val = p.value * sign
         vmax = p.value_max * sign if p.value_max is not None else None
@@ -711,7 +784,9 @@ def _update_context(
     for v in values:
         if v.unit and v.unit != "t":
             ctx.currency = v.unit
-    own = [p for p in periods if not p.comparison and p.kind not in ("deadline", "present", "since")]
+    own = [
+        p for p in periods if not p.comparison and p.kind not in ("deadline", "present", "since")
+    ]
     if new:
         actual = [
             f
@@ -742,14 +817,22 @@ def _update_context(
             and not own
             and any(_cat(h) == ctx.last_facts[-1].indicator for h in _indicator_cues(sa))
         )
-        if ctx.last_facts and si - ctx.last_sent <= 2 and (
-            sa.hits_of("discourse.anaphora") or (all(v.increment for v in values) and values) or (same_ind and si - ctx.last_sent == 1)
+        if (
+            ctx.last_facts
+            and si - ctx.last_sent <= 2
+            and (
+                sa.hits_of("discourse.anaphora")
+                or (all(v.increment for v in values) and values)
+                or (same_ind and si - ctx.last_sent == 1)
+            )
         ):
             _anaphoric_growth(ctx, percents, drafts)
         ps = [p for p in percents if not p.share and p.direction != 0]
         if len(ps) == 1 and _indicator_cues(sa):
             p = ps[0]
-            ctx.pending_growth = Growth(p.value * (-1 if p.direction < 0 else 1), p.bound, p.value_max)
+            ctx.pending_growth = Growth(
+                p.value * (-1 if p.direction < 0 else 1), p.bound, p.value_max
+            )
             ctx.pending_sent = si
             ctx.pending_period = own[-1].value if own else None
         cues = _indicator_cues(sa)
@@ -798,7 +881,7 @@ def _within(inner: str | None, outer: str | None) -> bool:
 
 
 def _anaphoric_growth(ctx: Context, percents: list[Percent], drafts: list[Draft]) -> None:
-    """"Бұл алдыңғы жылмен салыстырғанда 16 пайызға көп": growth of the previous figure."""
+    """ "Бұл алдыңғы жылмен салыстырғанда 16 пайызға көп": growth of the previous figure."""
     ps = [p for p in percents if not p.share and p.direction != 0]
     if len(ps) != 1 or not ctx.last_facts:
         return
@@ -818,7 +901,9 @@ def _replace_growth(f: Fact, g: Growth) -> Fact:
     return replace(f, growth=g, extra=dict(f.extra))
 
 
-def _finish(drafts: list[Draft], analyses: list[SentenceAnalysis], pub: dt.date | None) -> list[Fact]:
+def _finish(
+    drafts: list[Draft], analyses: list[SentenceAnalysis], pub: dt.date | None
+) -> list[Fact]:
     # apply anaphoric growth replacements
     facts = [d.fact for d in drafts]
     # title facts without a period: the lead's period (first body sentence with one)
@@ -882,7 +967,14 @@ def _same_figure(a: Fact, b: Fact) -> bool:
 
 
 def _key(f: Fact) -> tuple:
-    return (f.period, f.indicator, f.parties, f.status, f.unit, round(f.value, -1) if f.value > 100 else f.value)
+    return (
+        f.period,
+        f.indicator,
+        f.parties,
+        f.status,
+        f.unit,
+        round(f.value, -1) if f.value > 100 else f.value,
+    )
 
 
 _DEC_COMMA = re.compile(r"\d,\d{1,2}(?!\d)")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.numbers import parse_number
+from tradefacts.lang.lexicon import Hit
 
 DASHES = "-–—"
 
@@ -73,8 +74,11 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
             i += 1
             continue
         vmax = None
-        if j + 1 < n and toks[j].text in DASHES and toks[j + 1].kind == "num" and not (
-            _is_year(toks[i].text) and _is_year(toks[j + 1].text)
+        if (
+            j + 1 < n
+            and toks[j].text in DASHES
+            and toks[j + 1].kind == "num"
+            and not (_is_year(toks[i].text) and _is_year(toks[j + 1].text))
         ):
             vmax = _num_at(sa, j + 1, decimal_comma, scaled_ahead)
             if vmax is not None and vmax > base:
@@ -130,7 +134,11 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
         # unit after the number (skipping a parenthesis opener: "28 (миллиардов долларов)")
         unit = None
         post_bound = None
-        if sh and case == "ablative" and not (sa.first_hit("currency", k) or sa.first_hit("unit", k)):
+        if (
+            sh
+            and case == "ablative"
+            and not (sa.first_hit("currency", k) or sa.first_hit("unit", k))
+        ):
             # "5 миллиарддан ашык долларды": the bound stands between scale and currency
             for cat, b in (("bound.gt_post", "gt"), ("bound.lt_post", "lt")):
                 bh = sa.first_hit(cat, k)
@@ -174,7 +182,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
 
 
 def _shared_units(sa: SentenceAnalysis, values: list[Value], decimal_comma: bool) -> None:
-    """"6,000 and 1,500 tons", "2 және 3 млрд доллар": the unit after the last number serves all."""
+    """ "6,000 and 1,500 tons", "2 және 3 млрд доллар": the unit after the last number serves all."""
     toks = sa.tokens
     starts = {v.start: v for v in values}
     for v in list(values):
@@ -194,7 +202,7 @@ def _shared_units(sa: SentenceAnalysis, values: list[Value], decimal_comma: bool
 
 
 def _ranges(sa: SentenceAnalysis, values: list[Value]) -> None:
-    """"от 800 млн до 1 млрд долларов", "between $800 million and $1 billion": one range."""
+    """ "от 800 млн до 1 млрд долларов", "between $800 million and $1 billion": one range."""
     i = 0
     while i + 1 < len(values):
         a, b = values[i], values[i + 1]
@@ -344,7 +352,10 @@ def _increments(sa: SentenceAnalysis, values: list[Value]) -> None:
                 pre = sa.last_hit_ending("growth.increment_pre", e)
                 if pre:
                     break
-        if pre and (sa.any_hit("growth.up", pre.start - 3, pre.start) or sa.any_hit("growth.down", pre.start - 3, pre.start)):
+        if pre and (
+            sa.any_hit("growth.up", pre.start - 3, pre.start)
+            or sa.any_hit("growth.down", pre.start - 3, pre.start)
+        ):
             v.increment = True
             continue
         if v.case == "dative":
@@ -355,6 +366,10 @@ def _increments(sa: SentenceAnalysis, values: list[Value]) -> None:
                 k += 1
             if sa.first_hit("growth.increment_post", k):
                 v.increment = True
+
+
+def _gap(h: Hit, p: Percent) -> int:
+    return min(abs(h.start - p.end), abs(p.start - h.end))
 
 
 def _growth_kinds(sa: SentenceAnalysis, percents: list[Percent], values: list[Value]) -> None:
@@ -398,12 +413,7 @@ def _growth_kinds(sa: SentenceAnalysis, percents: list[Percent], values: list[Va
         if in_paren and not (up or down):
             p.share = True
             continue
-        def gap(h: object) -> int:
-            return min(abs(h.start - p.end), abs(p.start - h.end))  # type: ignore[attr-defined]
-
-        if down and (not up or gap(down) < gap(up)):
+        if down and (not up or _gap(down, p) < _gap(up, p)):
             p.direction = -1
-        elif up:
-            p.direction = 1
-        elif sa.any_hit("growth.neutral", win_lo, win_hi):
+        elif up or sa.any_hit("growth.neutral", win_lo, win_hi):
             p.direction = 1

@@ -46,7 +46,6 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
     raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[PartyMention] = []
     covered_until = -1
-    toks = sa.tokens
     for h in raw:
         if h.start < covered_until or any(k in blocked for k in range(h.start, h.end)):
             continue
@@ -68,16 +67,24 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
         pre_k = h.start
         for cat, r in (("role.dest", "dest"), ("role.src", "src"), ("role.with", "with")):
             ph = sa.last_hit_ending(cat, pre_k)
-            if ph is None and pre_k - 1 >= 0 and toks[pre_k - 1].norm in ("the",):
-                ph = sa.last_hit_ending(cat, pre_k - 1)
+            art = sa.last_hit_ending("role.article", pre_k)
+            if ph is None and art is not None:  # "to the EU"
+                ph = sa.last_hit_ending(cat, art.start)
             if ph:
                 role = r
                 break
         if sa.first_hit("role.investor_word", end):
             role = "src"  # "Chinese investors", "китайские инвестиции в ..."
-        partner_of = role == "gen" and sa.any_hit("discourse.partner_word", end, end + 4) is not None
+        partner_of = (
+            role == "gen" and sa.any_hit("discourse.partner_word", end, end + 4) is not None
+        )
         code = str(h.payload)
-        if "-" in code and out and h.start - out[-1].end <= 1 and out[-1].code == region_country(code):
+        if (
+            "-" in code
+            and out
+            and h.start - out[-1].end <= 1
+            and out[-1].code == region_country(code)
+        ):
             out.pop()  # "Хитойнинг Шинжон-Уйғур автоном райони": the region, not its country
         listed = sa.last_hit_ending("role.and", h.start) is not None
         out.append(
@@ -94,7 +101,13 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
     return out
 
 
-def direct(indicator: str, a: PartyMention | None, b: PartyMention | None, codes: tuple[str, str], reporter: str | None) -> tuple[str, str]:
+def direct(
+    indicator: str,
+    a: PartyMention | None,
+    b: PartyMention | None,
+    codes: tuple[str, str],
+    reporter: str | None,
+) -> tuple[str, str]:
     """Order a pair [from, to] for export, import and investment from the mentions' roles."""
     x, y = codes
     ra = a.role if a else "subj"

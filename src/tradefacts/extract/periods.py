@@ -102,7 +102,7 @@ def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
     norms = [t.norm for t in toks]
     hits = lexicon.scan(norms)
     months = {h.start: h for h in hits if h.category == "month"}
-    for i, t in enumerate(toks):
+    for i in range(len(toks)):
         if i not in months:
             continue
         h = months[i]
@@ -195,7 +195,9 @@ def find_periods(
                 return k, h.end
         return None
 
-    def resolve_year(a: int, b: int, months_count: int | None = None) -> tuple[int | None, int, int]:
+    def resolve_year(
+        a: int, b: int, months_count: int | None = None
+    ) -> tuple[int | None, int, int]:
         """Year for a month/half/quarter expression spanning tokens [a, b)."""
         y = year_near(a - 3, a)
         if y and not _crosses_value(value_tokens, y[2], a):
@@ -222,7 +224,11 @@ def find_periods(
     sentence_year: list[int | None] = [None]  # year of the last absolute period seen so far
     i = 0
     while i < n:
-        if out and out[-1].value and out[-1].kind in ("year", "range", "month", "months", "half", "quarter"):
+        if (
+            out
+            and out[-1].value
+            and out[-1].kind in ("year", "range", "month", "months", "half", "quarter")
+        ):
             m = re.match(r"(\d{4})", out[-1].value.lstrip("./"))
             if m:
                 sentence_year[0] = int(m.group(1))
@@ -238,9 +244,7 @@ def find_periods(
             m2 = None
             # month - month  (also "с января по август", "from January to June")
             k = j
-            if k < n and toks[k].text in "-–—":
-                k += 1
-            elif sa.first_hit("period.range_sep", k) or (k < n and toks[k].norm in ("to", "по", "till")):
+            if (k < n and toks[k].text in "-–—") or sa.first_hit("period.range_sep", k):
                 k += 1
             mh2 = sa.first_hit("month", k) if k != j else None
             if mh2:
@@ -249,8 +253,20 @@ def find_periods(
             d = i - 1
             if d > 0 and toks[d].text in "-." and not toks[d].space_before:
                 d -= 1  # "24-iyun", "14. Oktober"
-            day_before = d >= 0 and toks[d].kind == "num" and toks[d].text.isdigit() and int(toks[d].text) <= 31 and len(toks[d].text) <= 2
-            day_after = j < n and toks[j].kind == "num" and toks[j].text.isdigit() and len(toks[j].text) <= 2 and m2 is None
+            day_before = (
+                d >= 0
+                and toks[d].kind == "num"
+                and toks[d].text.isdigit()
+                and int(toks[d].text) <= 31
+                and len(toks[d].text) <= 2
+            )
+            day_after = (
+                j < n
+                and toks[j].kind == "num"
+                and toks[j].text.isdigit()
+                and len(toks[j].text) <= 2
+                and m2 is None
+            )
             if (day_before or day_after) and m2 is None:
                 i = j
                 continue  # a calendar date, not a period
@@ -258,7 +274,9 @@ def find_periods(
             if mw:
                 j = mw.end
             if m2 is None:
-                end_of = any(sa.first_hit("period.end_of", k) for k in range(max(0, i - 3), min(n, j + 3)))
+                end_of = any(
+                    sa.first_hit("period.end_of", k) for k in range(max(0, i - 3), min(n, j + 3))
+                )
                 y, a, b = resolve_year(i, j, months_count=m1)
                 if end_of:
                     val = edtf_months(y, 1, m1) if y else None
@@ -308,7 +326,12 @@ def find_periods(
                 if oh:
                     order = int(oh.payload)
                     a = k
-                elif toks[k].kind == "num" and toks[k].text.isdigit() and int(toks[k].text) <= 4 and k not in value_tokens:
+                elif (
+                    toks[k].kind == "num"
+                    and toks[k].text.isdigit()
+                    and int(toks[k].text) <= 4
+                    and k not in value_tokens
+                ):
                     order = int(toks[k].text)
                     a = k
             nxt = toks[hh.end] if hh.end < n else None
@@ -322,7 +345,11 @@ def find_periods(
             if order is None:
                 order = 1 if is_half else None
             if order is not None:
-                m1, m2 = ((order - 1) * 6 + 1, order * 6) if is_half else ((order - 1) * 3 + 1, order * 3)
+                m1, m2 = (
+                    ((order - 1) * 6 + 1, order * 6)
+                    if is_half
+                    else ((order - 1) * 3 + 1, order * 3)
+                )
                 if m2 <= 12:
                     y, a2, b = resolve_year(a, hh.end)
                     val = edtf_months(y, m1, m2) if y else None
@@ -408,7 +435,13 @@ def find_periods(
     out = [
         pm
         for pm in out
-        if not any(o is not pm and o.start <= pm.start and pm.end <= o.end and (o.end - o.start) > (pm.end - pm.start) for o in out)
+        if not any(
+            o is not pm
+            and o.start <= pm.start
+            and pm.end <= o.end
+            and (o.end - o.start) > (pm.end - pm.start)
+            for o in out
+        )
     ]
     for pm in out:
         pm.comparison, pm.comparison_cue = _is_comparison(sa, pm)
@@ -444,7 +477,8 @@ def _is_comparison(sa: SentenceAnalysis, pm: PeriodMention) -> tuple[bool, int]:
         if sa.first_hit("period.comparison_pre", k):
             return True, k
     post = any(
-        sa.first_hit("period.comparison_post", k) for k in range(pm.end, min(len(sa.tokens), pm.end + 4))
+        sa.first_hit("period.comparison_post", k)
+        for k in range(pm.end, min(len(sa.tokens), pm.end + 4))
     )
     return post, -1
 

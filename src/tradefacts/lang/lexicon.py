@@ -24,7 +24,9 @@ from typing import Any
 #: characters used as apostrophes inside words (Uzbek Latin o‘, g‘; English 's)
 APOSTROPHES = "'‘’ʻʼ`´"
 _APOS_RE = re.compile(f"[{APOSTROPHES}]")
-WORD_RE = re.compile(rf"[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*|[{APOSTROPHES}][^\W\d_]+", re.UNICODE)
+WORD_RE = re.compile(
+    rf"[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*|[{APOSTROPHES}][^\W\d_]+", re.UNICODE
+)
 MAX_CHAIN = 3
 
 
@@ -184,7 +186,15 @@ class Lexicon:
                     j += 1
                 if ok:
                     hits.append(
-                        Hit(e.category, e.payload, i, j, self.case_of(e.lang, chain), e.lang, "".join(chain))
+                        Hit(
+                            e.category,
+                            e.payload,
+                            i,
+                            j,
+                            self.case_of(e.lang, chain),
+                            e.lang,
+                            "".join(chain),
+                        )
                     )
         return hits
 
@@ -263,7 +273,7 @@ def _load_language(code: str, raw: dict[str, Any], lex: Lexicon) -> None:
             if section in ("scale", "number_word", "ordinal", "month"):
                 # tables: phrase = number
                 category, payload = section, None
-                for phrase, num in (val.items() if isinstance(val, dict) else [(key, val)]):
+                for phrase, num in val.items() if isinstance(val, dict) else [(key, val)]:
                     # number words match as written ("жеті" must not match "жетіп")
                     if section == "number_word":
                         phrase = " ".join(w if w.endswith("=") else w + "=" for w in phrase.split())
