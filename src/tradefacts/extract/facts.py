@@ -82,7 +82,8 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     amounts = [find_amounts(sa, decimal_comma) for sa in analyses]
     blocked = [_currency_tokens(sa) for sa in analyses]
     parties = [find_parties(sa, b) for sa, b in zip(analyses, blocked, strict=True)]
-    anchor = _doc_anchor(parties)
+    ranked = _doc_countries(parties)
+    anchor = ranked[0] if ranked else None
     ctx = Context(pub=pub)
     drafts: list[Draft] = []
     for si, (sa, (values, percents), pms) in enumerate(
@@ -90,7 +91,7 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     ):
         periods = find_periods(sa, pub, ctx.year(si))
         sa.periods = periods
-        new = _sentence_facts(sa, si, values, percents, pms, periods, ctx, anchor, lex)
+        new = _sentence_facts(sa, si, values, percents, pms, periods, ctx, anchor, lex, ranked)
         drafts.extend(Draft(f, si, sa.sentence.is_title) for f in new)
         _update_context(ctx, sa, si, values, percents, pms, periods, new, drafts, anchor)
     return _finish(drafts, analyses, pub)
@@ -109,6 +110,7 @@ def _sentence_facts(
     ctx: Context,
     anchor: str | None,
     lex: Lexicon,
+    ranked: list[str] | None = None,
 ) -> list[Fact]:
     facts: list[Fact] = []
     cues = _indicator_cues(sa)
@@ -132,7 +134,9 @@ def _sentence_facts(
     # "Қазақстанның ... Өзбекстанмен - 4,3 млрд, Түркиямен - 4,9 млрд": the list's owner
     sentence_anchor = None
     if local_sets and len({p.code for p in local_sets[0]}) >= 2:
-        sentence_anchor = min(local_sets[0], key=lambda p: p.start)
+        first = min(local_sets[0], key=lambda p: p.start)
+        # its role belongs to the first figure's clause, not to the later ones
+        sentence_anchor = replace(first, role="subj")
     for vi, v in enumerate(values):
         if v.increment:
             continue
@@ -178,6 +182,7 @@ def _sentence_facts(
             transit,
             all_local,
             sentence_anchor,
+            ranked,
         )
         if pair is None:
             continue
@@ -206,7 +211,13 @@ def _sentence_facts(
                 period = ctx.period
             elif sa.sentence.is_title and status == "actual":
                 period = "__title__"
-        if not has_own and indicator == "investment" and sa.hits_of("discourse.cumulative"):
+        if (
+            period_kind == "year_end"
+            and indicator == "investment"
+            and sa.hits_of("discourse.cumulative")
+        ):
+            period = f"../{period}"  # "total investment as of the end of 2024": a stock
+        elif not has_own and indicator == "investment" and sa.hits_of("discourse.cumulative"):
             # "total investment exceeded $8.5 bn": the stock as of publication
             period = f"../{ctx.pub.year}" if ctx.pub else None
         pass
@@ -472,7 +483,9 @@ def _pick_pair(
     transit: bool,
     all_local: list[PartyMention],
     sentence_anchor: PartyMention | None = None,
+    ranked: list[str] | None = None,
 ) -> tuple[str, str] | None:
+    ranked = ranked or []
     cand = _distinct(local)
     reporter = ctx.reporter
     for p in pms:
@@ -532,8 +545,8 @@ def _pick_pair(
                 partner = _anchor_of_pair(ctx.pair, anchor, reporter)
         if partner is None and reporter and reporter != x.code:
             partner = reporter
-        if partner is None and anchor and anchor != x.code:
-            partner = anchor
+        if partner is None:
+            partner = next((c for c in ranked if c != x.code), None)
         if partner is None or partner == x.code:
             if indicator in ("export", "import"):
                 return _with_world(indicator, x.code)
@@ -594,23 +607,19 @@ def _best_two(cand: list[PartyMention], v: Value) -> tuple[PartyMention, PartyMe
     return (a, b) if a.start <= b.start else (b, a)
 
 
-def _doc_anchor(parties: list[list[PartyMention]]) -> str | None:
-    c = Counter(
-        p.code
-        for pms in parties
-        for p in pms
-        if p.code not in BLOCS and not p.weak and "-" not in p.code
-    )
-    if not c:
-        return None
-    top = c.most_common(2)
-    if len(top) == 2 and top[0][1] == top[1][1]:
-        # tie: the first mentioned of the two
-        for pms in parties:
-            for p in pms:
-                if p.code in (top[0][0], top[1][0]):
-                    return p.code
-    return top[0][0]
+def _doc_countries(parties: list[list[PartyMention]]) -> list[str]:
+    """Countries of the article, most mentioned first (ties: first mentioned first)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    n = 0
+    for pms in parties:
+        for p in pms:
+            n += 1
+            if p.code in BLOCS or p.weak or "-" in p.code:
+                continue
+            counts[p.code] += 1
+            first.setdefault(p.code, n)
+    return sorted(counts, key=lambda c: (-counts[c], first[c]))
 
 
 # ---------------------------------------------------------------- period, status, growth
@@ -655,7 +664,9 @@ def _pick_period(
         before = [p for p in real if p.end <= v.start]
         if before:
             chosen = max(before, key=lambda p: p.end)
-            if chosen.kind == "year" and any(chosen.end <= h.start < v.start for h in including):
+            if chosen.kind in ("year", "year_end") and any(
+                chosen.end <= h.start < v.start for h in including
+            ):
                 # "2025 жылы 1,3 млрд ... қоса алғанда 5 млрд": the whole is the stock as of 2025
                 return f"../{chosen.value}", True, "asof"
     if chosen is None:

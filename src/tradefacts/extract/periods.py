@@ -227,7 +227,7 @@ def find_periods(
         if (
             out
             and out[-1].value
-            and out[-1].kind in ("year", "range", "month", "months", "half", "quarter")
+            and out[-1].kind in ("year", "year_end", "range", "month", "months", "half", "quarter")
         ):
             m = re.match(r"(\d{4})", out[-1].value.lstrip("./"))
             if m:
@@ -404,6 +404,8 @@ def find_periods(
                         b = since_post.end
                 elif asof_pre and not sa.first_hit("month", a - 1) or asof_post:
                     kind, val = "asof", f"../{y}"
+                elif sa.first_hit("period.end_of", b) or sa.last_hit_ending("period.end_of", a):
+                    kind = "year_end"  # "2024-yil yakuniga ko'ra", "на конец 2024 года"
             out.append(PeriodMention(a, b, val, kind))
             used.update(range(a, b))
             i = b
@@ -489,7 +491,7 @@ def _merge_since_until(out: list[PeriodMention]) -> list[PeriodMention]:
         if (
             merged
             and merged[-1].kind == "since"
-            and pm.kind in ("year", "deadline")
+            and pm.kind in ("year", "year_end", "deadline")
             and pm.start - merged[-1].end <= 2
             and pm.value
         ):
