@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from tradefacts.extract.tokens import Sentence, Token
 from tradefacts.lang.lexicon import Hit, Lexicon
 
+_NAMES: dict[str, list[str]] = {}  # "bound.gt_post" -> ["bound.gt_post", "bound"]
 _EMPTY: tuple[dict[int, Hit], dict[int, Hit], list[Hit]] = ({}, {}, [])
 
 
@@ -34,6 +35,10 @@ class SentenceAnalysis:
             self.ends.setdefault(h.end, []).append(h)
         self._build_index()
 
+    def index(self, category: str) -> tuple[dict[int, Hit], dict[int, Hit], list[Hit]]:
+        """Hits of ``category`` and its sub-categories: longest by start, by end, all."""
+        return self._cat_index.get(category, _EMPTY)
+
     def _index(self, category: str) -> tuple[dict[int, Hit], dict[int, Hit], list[Hit]]:
         """Hits of ``category`` and its sub-categories: longest by start, by end, all."""
         return self._cat_index.get(category, _EMPTY)
@@ -41,11 +46,14 @@ class SentenceAnalysis:
     def _build_index(self) -> None:
         idx = self._cat_index
         for h in self.hits:
-            cat = h.category
-            names = [cat]
-            while "." in cat:
-                cat = cat.rsplit(".", 1)[0]
-                names.append(cat)
+            names = _NAMES.get(h.category)
+            if names is None:
+                cat = h.category
+                names = [cat]
+                while "." in cat:
+                    cat = cat.rsplit(".", 1)[0]
+                    names.append(cat)
+                _NAMES[h.category] = names
             for name in names:
                 entry = idx.get(name)
                 if entry is None:

@@ -49,10 +49,16 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
     n = len(toks)
     values: list[Value] = []
     percents: list[Percent] = []
+    words_that_count = set(sa.index("number_word")[0]) | set(sa.index("growth.multiple_word")[0])
+    if not words_that_count and not any(t.kind == "num" for t in toks):
+        return values, percents
     i = 0
     while i < n:
         t = toks[i]
         nw = None
+        if t.kind != "num" and i not in words_that_count:
+            i += 1
+            continue
         if t.kind != "num":
             nw = sa.longest_hit("number_word", i)
             if nw is None:

@@ -221,6 +221,10 @@ def find_periods(
             return pub.year - 1, a, b
         return pub.year, a, b
 
+    # tokens where a period can start: numbers and period, month, ordinal, number words
+    starters: set[int] = set()
+    for cat in ("period", "month", "ordinal", "number_word"):
+        starters.update(sa.index(cat)[0])
     sentence_year: list[int | None] = [None]  # year of the last absolute period seen so far
     i = 0
     while i < n:
@@ -233,7 +237,7 @@ def find_periods(
             if m:
                 sentence_year[0] = int(m.group(1))
         t = toks[i]
-        if t.kind != "num" and i not in sa.starts:
+        if t.kind != "num" and i not in starters:
             i += 1
             continue
         # -- month ranges and single months

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 #: characters used as apostrophes inside words (Uzbek Latin o‘, g‘; English 's)
 APOSTROPHES = "'‘’ʻʼ`´"
@@ -46,8 +46,7 @@ class Entry:
     lang: str
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A lexicon phrase found in a token sequence."""
 
     category: str
@@ -170,6 +169,7 @@ class Lexicon:
     def scan(self, tokens: list[str]) -> list[Hit]:
         """Every lexicon phrase starting at every token (tokens already normalised)."""
         hits: list[Hit] = []
+        seen: set[tuple[Any, ...]] = set()
         n = len(tokens)
         for i, tok in enumerate(tokens):
             for e, chain in self.candidates(tok):
@@ -185,17 +185,12 @@ class Lexicon:
                         break
                     j += 1
                 if ok:
-                    hits.append(
-                        Hit(
-                            e.category,
-                            e.payload,
-                            i,
-                            j,
-                            self.case_of(e.lang, chain),
-                            e.lang,
-                            "".join(chain),
-                        )
-                    )
+                    case = self.case_of(e.lang, chain)
+                    key = (e.category, e.payload, i, j, case)
+                    if key in seen:  # the same phrase known to several languages
+                        continue
+                    seen.add(key)
+                    hits.append(Hit(e.category, e.payload, i, j, case, e.lang, "".join(chain)))
         return hits
 
 
