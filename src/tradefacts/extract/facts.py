@@ -920,7 +920,8 @@ def _finish(
     # title facts without a period: the lead's period (first body sentence with one)
     lead_period: str | None = None
     lead_found = False
-    for sa in analyses[1:4]:
+    body = [sa for sa in analyses if not sa.sentence.is_title]
+    for sa in body[:3]:
         ps = [p for p in sa.periods if not p.comparison and p.kind not in ("deadline", "present")]
         if ps:
             lead_period = ps[0].value

@@ -272,8 +272,15 @@ def find_periods(
                 and m2 is None
             )
             if (day_before or day_after) and m2 is None:
+                # a calendar date ("22 Сентябрь 2025", "14 ноября"), not a period; its year too
+                if j < n and _year_of(toks[j].text) and toks[j].kind == "num":
+                    j += 1
+                    yw = sa.first_hit("period.year_word", j)
+                    if yw:
+                        j = yw.end
+                used.update(range(i, j))
                 i = j
-                continue  # a calendar date, not a period
+                continue
             mw = sa.first_hit("period.month_word", j)
             if mw:
                 j = mw.end

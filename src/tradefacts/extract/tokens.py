@@ -74,6 +74,7 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 _END_RE = re.compile(r"[.!?…]+[»\"”')\]]*(?=\s)")
 _INITIAL_RE = re.compile(r"(?:^|[\s(])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҚҲ]\Z")
 _ABBR_WORD_RE = re.compile(r"([^\W\d_]+)\Z")
+_END_OF_LINE_RE = re.compile(r"[.!?…:»\"”]\s*$")
 _NEXT_WORD_RE = re.compile(r"\s*[«\"“(]?([^\W\d_]+)")
 
 
@@ -132,5 +133,6 @@ def split_sentences(
             sentences.append(
                 Sentence(seg_s, seg_e, text[seg_s:seg_e], para, len(sentences), is_title=first)
             )
-        first = False
+        # headline lines: the leading lines that do not end a sentence ("… 3 млрд доллардан асты")
+        first = first and len(sentences) < 3 and not _END_OF_LINE_RE.search(line)
     return sentences
