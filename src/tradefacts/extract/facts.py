@@ -31,6 +31,7 @@ from tradefacts.model import Evidence, Fact, Growth, normalize_parties
 INDICATOR_CATS = ("turnover", "export", "import", "investment", "freight", "transit")
 BLOCS = frozenset({"OTS", "EAEU", "CIS", "SCO", "EU", "CA", "WLD"})
 INHERIT_WINDOW = 6  # sentences a period or a pair carries forward
+LEAD_SENTENCES = 4  # headline and lead: their figures may take the period stated just after
 
 
 @dataclass
@@ -209,8 +210,9 @@ def _sentence_facts(
         if not has_own:
             if status == "actual" and ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW:
                 period = ctx.period
-            elif sa.sentence.is_title and status == "actual":
-                period = "__title__"
+            elif status == "actual" and not ctx.period_set and si <= LEAD_SENTENCES:
+                # a headline or lead figure whose period the next sentences give
+                period = "__lead__"
         if (
             period_kind == "year_end"
             and indicator == "investment"
@@ -803,7 +805,7 @@ def _update_context(
             f
             for f in new
             if f.status == "actual"
-            and f.period != "__title__"
+            and f.period != "__lead__"
             and f.extra.get("period_kind") not in ("relative-shift", "comparison")
         ]
         if actual:
@@ -918,19 +920,11 @@ def _finish(
     # apply anaphoric growth replacements
     facts = [d.fact for d in drafts]
     # title facts without a period: the lead's period (first body sentence with one)
-    lead_period: str | None = None
-    lead_found = False
-    body = [sa for sa in analyses if not sa.sentence.is_title]
-    for sa in body[:3]:
-        ps = [p for p in sa.periods if not p.comparison and p.kind not in ("deadline", "present")]
-        if ps:
-            lead_period = ps[0].value
-            lead_found = True
-            break
     out: list[Fact] = []
-    for f in facts:
-        if f.period == "__title__":
-            f = replace(f, period=lead_period if lead_found else None)
+    for d in drafts:
+        f = d.fact
+        if f.period == "__lead__":
+            f = replace(f, period=_lead_period(analyses, d.sentence))
         out.append(f)
     # one fact per key; a null-period copy of a dated fact is the same fact
     seen: dict[tuple, int] = {}
@@ -976,6 +970,16 @@ def _same_figure(a: Fact, b: Fact) -> bool:
         return True
     rounded = b if b.value == lo else a
     return rounded.bound in ("gt", "approx") and (hi - lo) / hi <= 0.05
+
+
+def _lead_period(analyses: list[SentenceAnalysis], si: int) -> str | None:
+    """The first period the lead states after sentence ``si`` ("… 3 млрд доллардан асты.
+    Жорий йилнинг 8 ойи якунларига кўра …")."""
+    for sa in analyses[si + 1 : LEAD_SENTENCES + 2]:
+        ps = [p for p in sa.periods if not p.comparison and p.kind not in ("deadline", "present")]
+        if ps:
+            return ps[0].value
+    return None
 
 
 def _key(f: Fact) -> tuple:

@@ -72,7 +72,7 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 
 
 _END_RE = re.compile(r"[.!?…]+[»\"”')\]]*(?=\s)")
-_INITIAL_RE = re.compile(r"(?:^|[\s(])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҚҲ]\Z")
+_INITIAL_RE = re.compile(r"(?:^|[\s(.])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҚҲ]\Z")
 _ABBR_WORD_RE = re.compile(r"([^\W\d_]+)\Z")
 _END_OF_LINE_RE = re.compile(r"[.!?…:»\"”]\s*$")
 _NEXT_WORD_RE = re.compile(r"\s*[«\"“(]?([^\W\d_]+)")
@@ -123,6 +123,7 @@ def split_sentences(
                     continue
             cuts.append(em.end())
         cuts.append(len(line))
+        headline = first and len(sentences) < 3 and not _END_OF_LINE_RE.search(line)
         for a, b in zip(cuts, cuts[1:], strict=False):
             seg = line[a:b]
             lstrip = len(seg) - len(seg.lstrip())
@@ -131,8 +132,8 @@ def split_sentences(
             if seg_e <= seg_s:
                 continue
             sentences.append(
-                Sentence(seg_s, seg_e, text[seg_s:seg_e], para, len(sentences), is_title=first)
+                Sentence(seg_s, seg_e, text[seg_s:seg_e], para, len(sentences), is_title=headline)
             )
-        # headline lines: the leading lines that do not end a sentence ("… 3 млрд доллардан асты")
-        first = first and len(sentences) < 3 and not _END_OF_LINE_RE.search(line)
+        # headline lines: the leading lines that do not end like a sentence
+        first = headline
     return sentences
