@@ -917,9 +917,7 @@ def _replace_growth(f: Fact, g: Growth) -> Fact:
 def _finish(
     drafts: list[Draft], analyses: list[SentenceAnalysis], pub: dt.date | None
 ) -> list[Fact]:
-    # apply anaphoric growth replacements
-    facts = [d.fact for d in drafts]
-    # title facts without a period: the lead's period (first body sentence with one)
+    # headline and lead figures without a period: the period the lead states next
     out: list[Fact] = []
     for d in drafts:
         f = d.fact
