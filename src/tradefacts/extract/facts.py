@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.money import Percent, Value, find_amounts
@@ -65,6 +66,17 @@ class Context:
         return None
 
 
+class Mentions(NamedTuple):
+    """Everything the stages found in one sentence."""
+
+    sa: SentenceAnalysis
+    si: int  # sentence index
+    values: list[Value]
+    percents: list[Percent]
+    parties: list[PartyMention]
+    periods: list[PeriodMention]
+
+
 @dataclass
 class Draft:
     fact: Fact
@@ -92,9 +104,10 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     ):
         periods = find_periods(sa, pub, ctx.year(si))
         sa.periods = periods
-        new = _sentence_facts(sa, si, values, percents, pms, periods, ctx, anchor, lex, ranked)
+        m = Mentions(sa, si, values, percents, pms, periods)
+        new = _sentence_facts(m, ctx, anchor, lex, ranked)
         drafts.extend(Draft(f, si, sa.sentence.is_title) for f in new)
-        _update_context(ctx, sa, si, values, percents, pms, periods, new, drafts, anchor)
+        _update_context(ctx, m, new, drafts, anchor)
     return _finish(drafts, analyses, pub)
 
 
@@ -102,17 +115,9 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
 
 
 def _sentence_facts(
-    sa: SentenceAnalysis,
-    si: int,
-    values: list[Value],
-    percents: list[Percent],
-    pms: list[PartyMention],
-    periods: list[PeriodMention],
-    ctx: Context,
-    anchor: str | None,
-    lex: Lexicon,
-    ranked: list[str] | None = None,
+    m: Mentions, ctx: Context, anchor: str | None, lex: Lexicon, ranked: list[str] | None = None
 ) -> list[Fact]:
+    sa, si, values, percents, pms, periods = m
     facts: list[Fact] = []
     cues = _indicator_cues(sa)
     world = sa.hits_of("indicator.world")
@@ -514,24 +519,14 @@ def _pick_pair(
         others = [p for p in _distinct(pms) if p.code != x.code and p not in all_local]
         if vi > 0 and sentence_anchor and sentence_anchor.code != x.code:
             others = [sentence_anchor]
+        other = None
         if others and vi > 0:
             other = others[0]
-            return direct(
-                indicator,
-                other if other.start < x.start else x,
-                x if other.start < x.start else other,
-                (other.code, x.code) if other.start < x.start else (x.code, other.code),
-                reporter,
-            )
-        if others and not any(o.code in BLOCS for o in others):
+        elif others and not any(o.code in BLOCS for o in others):
             other = min(others, key=lambda o: abs(o.start - v.start))
-            return direct(
-                indicator,
-                other if other.start < x.start else x,
-                x if other.start < x.start else other,
-                (other.code, x.code) if other.start < x.start else (x.code, other.code),
-                reporter,
-            )
+        if other is not None:
+            a, b = (other, x) if other.start < x.start else (x, other)
+            return direct(indicator, a, b, (a.code, b.code), reporter)
         partner = None
         if ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
             if x.code in ctx.pair:
@@ -783,17 +778,9 @@ def _attach_growth(
 
 
 def _update_context(
-    ctx: Context,
-    sa: SentenceAnalysis,
-    si: int,
-    values: list[Value],
-    percents: list[Percent],
-    pms: list[PartyMention],
-    periods: list[PeriodMention],
-    new: list[Fact],
-    drafts: list[Draft],
-    anchor: str | None,
+    ctx: Context, m: Mentions, new: list[Fact], drafts: list[Draft], anchor: str | None
 ) -> None:
+    sa, si, values, percents, pms, periods = m
     for v in values:
         if v.unit and v.unit != "t":
             ctx.currency = v.unit

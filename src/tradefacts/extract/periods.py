@@ -181,19 +181,9 @@ def find_periods(
                 return y, k, e
         return None
 
-    def this_year_near(a: int, b: int) -> tuple[int, int] | None:
-        for k in range(max(0, a), min(n, b)):
-            h = sa.first_hit("period.this_year", k)
-            if h:
-                return k, h.end
-        return None
-
-    def last_year_near(a: int, b: int) -> tuple[int, int] | None:
-        for k in range(max(0, a), min(n, b)):
-            h = sa.first_hit("period.last_year", k)
-            if h:
-                return k, h.end
-        return None
+    def cue_near(category: str, a: int, b: int) -> tuple[int, int] | None:
+        h = sa.any_hit(category, a, b)
+        return (h.start, h.end) if h else None
 
     def resolve_year(
         a: int, b: int, months_count: int | None = None
@@ -205,10 +195,10 @@ def find_periods(
         y = year_near(b, b + 4)
         if y and not _crosses_value(value_tokens, b, y[1]):
             return y[0], a, y[2]
-        ty = this_year_near(a - 4, b + 4)
+        ty = cue_near("period.this_year", a - 4, b + 4)
         if ty:
             return (pub.year if pub else None), min(a, ty[0]), max(b, ty[1])
-        ly = last_year_near(a - 4, b + 4)
+        ly = cue_near("period.last_year", a - 4, b + 4)
         if ly:
             return (pub.year - 1 if pub else None), min(a, ly[0]), max(b, ly[1])
         if sentence_year[0] is not None:
