@@ -299,6 +299,14 @@ def _product(sa: SentenceAnalysis, v: Value, cues: list[Hit]) -> str | None:
             words = _product_words(sa, k - 1, -1)
         else:
             words = _product_words(sa, cue.end, +1)
+            # after the noun only a real scope: "экспорт зерна в Китай", "exports of
+            # agricultural products", not the verb of "экспорт составил"
+            nxt = max(words) + 1 if words else None
+            if words and not (
+                any(sa.first_hit("indicator.goods", k) for k in words)
+                or (nxt is not None and (sa.first_hit("role", nxt) or sa.first_hit("party", nxt)))
+            ):
+                words = []
     if not words:
         return None
     toks = sa.tokens
