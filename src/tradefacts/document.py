@@ -31,6 +31,10 @@ class Document:
     path: Path | None = None
     #: the record's human language label (reports only; never used for extraction)
     label_lang: str | None = None
+    #: headline, when the source gives one apart from the text (HTML pages, feed entries)
+    title: str | None = None
+    #: where the article came from: a site or feed name, a file's folder
+    source: str | None = None
 
 
 class ReadError(Exception):

@@ -88,6 +88,10 @@ def publication_date(text: str, lexicon: Lexicon | None = None) -> dt.date | Non
     return None
 
 
+# a day or month next to a word and a year: worth looking up month names
+_WORDY_DATE = re.compile(r"\d{1,2}[\s.\-]*[^\W\d_]{3,}[\s.,]*(?:19|20)\d\d|[^\W\d_]{3,}\.?\s\d{1,2},?\s(?:19|20)\d\d")
+
+
 def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
     for m in _ISO_DATE.finditer(zone):
         d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -98,6 +102,8 @@ def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
         d = _safe_date(y, b, a) or _safe_date(y, a, b)  # dd.mm.yyyy, else mm/dd/yyyy
         if d:
             return d
+    if not _WORDY_DATE.search(zone):
+        return None
     toks = tokenize(zone)
     norms = [t.norm for t in toks]
     hits = lexicon.scan(norms)

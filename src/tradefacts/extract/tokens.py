@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tradefacts.lang.lexicon import APOSTROPHES, norm
 
@@ -23,8 +24,7 @@ TOKEN_RE = re.compile(
 )
 
 
-@dataclass(slots=True)
-class Token:
+class Token(NamedTuple):
     text: str
     norm: str
     start: int

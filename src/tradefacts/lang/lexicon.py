@@ -104,9 +104,7 @@ class Lexicon:
     abbreviations: frozenset[str] = frozenset()
     #: abbreviations that may close an amount at the end of a sentence ("млрд.", "долл.")
     closing_abbreviations: frozenset[str] = frozenset()
-    _cand_cache: dict[str, tuple[tuple[Entry, tuple[str, ...]], ...]] = field(
-        default_factory=dict, repr=False
-    )
+    _cand_cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def add(self, entry: Entry) -> None:
         self.by_first.setdefault(entry.words[0][0], []).append(entry)
@@ -144,12 +142,17 @@ class Lexicon:
                     out.setdefault(k, []).append(v)
         return out
 
-    def candidates(self, tok: str) -> tuple[tuple[Entry, tuple[str, ...]], ...]:
-        """Entries whose first word matches ``tok``, with the endings it carried (cached)."""
+    def candidates(
+        self, tok: str
+    ) -> tuple[tuple[tuple[str, Any, str | None, str, str], ...], tuple[tuple[Entry, tuple[str, ...]], ...]]:
+        """What may start at a token (cached): one-word phrases as ready readings
+        (category, payload, case, lang, ending), each distinct reading once, and the
+        multi-word entries whose first word matches, with the endings it carried."""
         found = self._cand_cache.get(tok)
         if found is not None:
             return found
-        out: list[tuple[Entry, tuple[str, ...]]] = []
+        singles: dict[tuple[str, Any, str | None], tuple[str, Any, str | None, str, str]] = {}
+        multis: list[tuple[Entry, tuple[str, ...]]] = []
         if tok and (tok[0].isalpha() or tok[0] in "$€₸₽¥%'"):
             by_first = self.by_first
             for k in range(min(len(tok), self.max_stem), 0, -1):
@@ -159,20 +162,33 @@ class Lexicon:
                 for e in entries:
                     stem, mode = e.words[0]
                     chain = self.word_matches(stem, mode, tok, e.lang)
-                    if chain is not None:
-                        out.append((e, chain))
-        found = tuple(out)
+                    if chain is None:
+                        continue
+                    if len(e.words) > 1:
+                        multis.append((e, chain))
+                        continue
+                    case = self.case_of(e.lang, chain)
+                    key = (e.category, e.payload, case)
+                    if key not in singles:  # the same word known to several languages
+                        singles[key] = (e.category, e.payload, case, e.lang, "".join(chain))
+        found = (tuple(singles.values()), tuple(multis))
         if len(self._cand_cache) < 500_000:
             self._cand_cache[tok] = found
         return found
 
     def scan(self, tokens: list[str]) -> list[Hit]:
-        """Every lexicon phrase starting at every token (tokens already normalised)."""
+        """Every lexicon phrase starting at every token (tokens already normalised).
+
+        The same phrase known to several languages ("экспорт", "млн") is reported once
+        per distinct grammatical reading."""
         hits: list[Hit] = []
         seen: set[tuple[Any, ...]] = set()
         n = len(tokens)
         for i, tok in enumerate(tokens):
-            for e, chain in self.candidates(tok):
+            singles, multis = self.candidates(tok)
+            for cat, payload, case, lang, suffix in singles:
+                hits.append(Hit(cat, payload, i, i + 1, case, lang, suffix))
+            for e, chain in multis:
                 j = i + 1
                 ok = True
                 for stem2, mode2 in e.words[1:]:
@@ -187,7 +203,7 @@ class Lexicon:
                 if ok:
                     case = self.case_of(e.lang, chain)
                     key = (e.category, e.payload, i, j, case)
-                    if key in seen:  # the same phrase known to several languages
+                    if key in seen:
                         continue
                     seen.add(key)
                     hits.append(Hit(e.category, e.payload, i, j, case, e.lang, "".join(chain)))
