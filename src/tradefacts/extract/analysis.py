@@ -69,16 +69,16 @@ class SentenceAnalysis:
 
     def first_hit(self, category: str, i: int) -> Hit | None:
         """The longest hit of ``category`` (or a sub-category of it) starting at token i."""
-        return self._index(category)[0].get(i)
+        return self._cat_index.get(category, _EMPTY)[0].get(i)
 
     longest_hit = first_hit
 
     def last_hit_ending(self, category: str, i: int) -> Hit | None:
         """The longest hit of ``category`` ending exactly at token i."""
-        return self._index(category)[1].get(i)
+        return self._cat_index.get(category, _EMPTY)[1].get(i)
 
     def hits_of(self, category: str) -> list[Hit]:
-        return self._index(category)[2]
+        return self._cat_index.get(category, _EMPTY)[2]
 
     def any_hit(self, category: str, a: int, b: int) -> Hit | None:
         """A hit of ``category`` starting within tokens [a, b)."""

@@ -90,6 +90,11 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     if pub is None:
         pub = publication_date(text, lex)
     sentences = split_sentences(text, lex.abbreviations, lex.closing_abbreviations)
+    # context only flows forward: nothing after the last sentence with a figure matters
+    last = max((i for i, s in enumerate(sentences) if _DIGIT.search(s.text)), default=-1)
+    if last < 0:
+        return []
+    sentences = sentences[: last + 1]
     decimal_comma = _decimal_comma(text)
     analyses = [SentenceAnalysis(s, lex) for s in sentences]
     amounts = [find_amounts(sa, decimal_comma) for sa in analyses]
@@ -986,6 +991,7 @@ def _key(f: Fact) -> tuple:
     )
 
 
+_DIGIT = re.compile(r"\d")
 _DEC_COMMA = re.compile(r"\d,\d{1,2}(?!\d)")
 _DEC_POINT = re.compile(r"\d\.\d{1,2}(?!\d)")
 

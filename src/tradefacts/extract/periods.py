@@ -89,7 +89,7 @@ def publication_date(text: str, lexicon: Lexicon | None = None) -> dt.date | Non
 
 
 # a day or month next to a word and a year: worth looking up month names
-_WORDY_DATE = re.compile(r"\d{1,2}[\s.\-]*[^\W\d_]{3,}[\s.,]*(?:19|20)\d\d|[^\W\d_]{3,}\.?\s\d{1,2},?\s(?:19|20)\d\d")
+_WORDY_DATE = re.compile(r"[^\W\d_][\s.,]{1,3}(?:19|20)\d\d|[^\W\d_]\.?\s\d{1,2},?\s(?:19|20)\d\d")
 
 
 def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:

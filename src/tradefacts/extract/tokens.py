@@ -52,21 +52,13 @@ class Sentence:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     out: list[Token] = []
+    append = out.append
     prev_end = -1
     for m in TOKEN_RE.finditer(text):
         kind = m.lastgroup or "p"
-        s, e = m.start(), m.end()
-        tok = m.group(0)
-        out.append(
-            Token(
-                tok,
-                norm(tok) if kind == "word" else tok,
-                s + offset,
-                e + offset,
-                kind,
-                s != prev_end,
-            )
-        )
+        s, e = m.span()
+        tok = m.group()
+        append(Token(tok, norm(tok) if kind == "word" else tok, s + offset, e + offset, kind, s != prev_end))
         prev_end = e
     return out
 
