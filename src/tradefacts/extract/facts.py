@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import NamedTuple
 
 from tradefacts.extract.analysis import SentenceAnalysis
@@ -549,8 +550,8 @@ def _pick_pair(
                     return direct(indicator, x, None, (x.code, other_code), reporter)
                 return pair
             if "WLD" in ctx.pair:
-                other = ctx.pair[0] if ctx.pair[1] == "WLD" else ctx.pair[1]
-                partner = "WLD" if "-" in x.code or "-" in other else other
+                known = ctx.pair[0] if ctx.pair[1] == "WLD" else ctx.pair[1]
+                partner = "WLD" if "-" in x.code or "-" in known else known
             else:
                 partner = _anchor_of_pair(ctx.pair, anchor, reporter)
         if partner is None and reporter and reporter != x.code:
@@ -578,11 +579,10 @@ def _pick_pair(
             return _with_world(indicator, ctx.single)
         pair = ctx.pair
         if indicator in ("export", "import") and "WLD" in pair:
-            x = pair[0] if pair[1] == "WLD" else pair[1]
-            return _with_world(indicator, x)
+            return _with_world(indicator, pair[0] if pair[1] == "WLD" else pair[1])
         if indicator in ("export", "import", "investment") and reporter in pair:
-            other = pair[1] if pair[0] == reporter else pair[0]
-            return direct(indicator, None, None, (reporter, other), reporter)
+            side = pair[1] if pair[0] == reporter else pair[0]
+            return direct(indicator, None, None, (reporter, side), reporter)
         return pair
     if ctx.single and si - ctx.single_sent <= INHERIT_WINDOW:
         if world or indicator in ("export", "import"):
@@ -777,7 +777,7 @@ def _attach_growth(
         if not cands:
             continue
 
-        target = min(cands, key=lambda w, p=p: _growth_distance(sa, p, w))
+        target = min(cands, key=partial(_growth_distance, sa, p))
         sign = -1 if p.direction < 0 else 1
         val = p.value * sign
         vmax = p.value_max * sign if p.value_max is not None else None
@@ -880,9 +880,9 @@ def _update_context(
                 ctx.pair_sent = si
             ctx.single = codes[0]
             ctx.single_sent = si
-    for p in pms:
-        if p.partner_of:
-            ctx.reporter = p.code
+    for pm in pms:
+        if pm.partner_of:
+            ctx.reporter = pm.code
 
 
 def _within(inner: str | None, outer: str | None) -> bool:

@@ -48,7 +48,7 @@ def format_number(x: float, style: str) -> str:
     """Write ``x`` the way news does (used by tests to round-trip formats)."""
     whole, _, frac = f"{x:.2f}".partition(".")
     frac = frac.rstrip("0")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -388,7 +388,7 @@ def find_periods(
                     b += 1
             case = yw.case if yw else None
             kind = "year"
-            val: str | None = f"{y}" if y2 is None else f"{y}/{y2}"
+            val = f"{y}" if y2 is None else f"{y}/{y2}"
             if y2 is None:
                 pre = sa.last_hit_ending("period.deadline_pre", a)
                 post = sa.first_hit("period.deadline_post", b)

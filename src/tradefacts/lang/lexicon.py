@@ -195,10 +195,11 @@ class Lexicon:
                     if j >= n:
                         ok = False
                         break
-                    chain = self.word_matches(stem2, mode2, tokens[j], e.lang)
-                    if chain is None:
+                    nxt = self.word_matches(stem2, mode2, tokens[j], e.lang)
+                    if nxt is None:
                         ok = False
                         break
+                    chain = nxt
                     j += 1
                 if ok:
                     case = self.case_of(e.lang, chain)
