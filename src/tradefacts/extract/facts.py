@@ -92,7 +92,8 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
         pub = publication_date(text, lex)
     sentences = split_sentences(text, lex.abbreviations, lex.closing_abbreviations)
     # context only flows forward: nothing after the last sentence with a figure matters
-    last = max((i for i, s in enumerate(sentences) if _DIGIT.search(s.text)), default=-1)
+    figure = lex.figure_re
+    last = max((i for i, s in enumerate(sentences) if figure.search(s.text.lower())), default=-1)
     if last < 0:
         return []
     sentences = sentences[: last + 1]
@@ -139,7 +140,8 @@ def _sentence_facts(
     own_periods = [p for p in periods if not p.comparison]
     growth_of = _attach_growth(sa, values, percents)
     prev_pair: tuple[str, str] | None = None
-    prev_indicator: str | None = None
+    prev_cue: str | None = None  # the indicator the previous figure's own words gave
+    relabelled = False
     prev_period: str | None = None
     local_sets = _local_parties(values, pms, respectively, sa.tokens)
     all_local = [p for ls in local_sets for p in ls]
@@ -172,10 +174,13 @@ def _sentence_facts(
         if indicator == "freight" and unit != "t":
             indicator = "export"
         if unit == "t" and indicator == "turnover":
-            indicator = "freight" if not _has_product_cue(sa) else "export"
+            indicator = "freight"
+        if unit == "t" and indicator == "investment":
+            continue  # a plant's capacity in tonnes is no investment figure
         # parties
         local = local_sets[vi]
-        if prev_pair and not local and {prev_indicator, indicator} == {"export", "import"}:
+        cue_indicator = indicator
+        if prev_pair and not local and {prev_cue, indicator} == {"export", "import"}:
             prev_pair = (prev_pair[1], prev_pair[0])  # "экспорт ... , а импорт ...": the other way
         pair = _pick_pair(
             sa,
@@ -199,18 +204,21 @@ def _sentence_facts(
         if pair is None:
             continue
         importer = pair[1]
-        if (
-            indicator == "import"
-            and anchor
-            and pair[0] == anchor
-            and any(p.code == importer and p.role in ("subj", "dest") for p in local)
-            and not any(p.code == anchor for p in local)
+        if indicator == "import" and (
+            (relabelled and pair == prev_pair)
+            or (
+                anchor
+                and pair[0] == anchor
+                and any(p.code == importer and p.role in ("subj", "dest") for p in local)
+                and not any(p.code == anchor for p in local)
+            )
         ):
             # "Латвия ... бензин сатып алған", "Rossiya ... import qilgan": the home
             # country's export, told from the buyer's side
             indicator = "export"
+            relabelled = True
         prev_pair = pair
-        prev_indicator = indicator
+        prev_cue = cue_indicator
         # period
         period, has_own, period_kind = _pick_period(
             sa, v, values, own_periods, periods, prev_period, including
@@ -271,10 +279,6 @@ def _sentence_facts(
 
 def _is_asof(periods: list[PeriodMention], period: str) -> bool:
     return any(p.kind in ("asof",) and p.value == period for p in periods)
-
-
-def _has_product_cue(sa: SentenceAnalysis) -> bool:
-    return False
 
 
 def _product(sa: SentenceAnalysis, v: Value, cues: list[Hit]) -> str | None:
@@ -542,6 +546,16 @@ def _pick_pair(
             a, b = (other, x) if other.start < x.start else (x, other)
             return direct(indicator, a, b, (a.code, b.code), reporter)
         partner = None
+        if (
+            indicator in ("export", "import")
+            and si - ctx.pair_sent > 2
+            and (
+                (indicator == "export" and x.role in ("src", "gen"))
+                or (indicator == "import" and x.role in ("gen", "dest"))
+            )
+        ):
+            # "eksport z Kazachstanu ... 43 mld" far from any partner: total exports
+            return _with_world(indicator, x.code)
         if ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
             if x.code in ctx.pair:
                 pair = ctx.pair
@@ -991,7 +1005,6 @@ def _key(f: Fact) -> tuple:
     )
 
 
-_DIGIT = re.compile(r"\d")
 _DEC_COMMA = re.compile(r"\d,\d{1,2}(?!\d)")
 _DEC_POINT = re.compile(r"\d\.\d{1,2}(?!\d)")
 

@@ -58,7 +58,16 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         kind = m.lastgroup or "p"
         s, e = m.span()
         tok = m.group()
-        append(Token(tok, norm(tok) if kind == "word" else tok, s + offset, e + offset, kind, s != prev_end))
+        append(
+            Token(
+                tok,
+                norm(tok) if kind == "word" else tok,
+                s + offset,
+                e + offset,
+                kind,
+                s != prev_end,
+            )
+        )
         prev_end = e
     return out
 

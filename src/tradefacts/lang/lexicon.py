@@ -105,6 +105,8 @@ class Lexicon:
     #: abbreviations that may close an amount at the end of a sentence ("млрд.", "долл.")
     closing_abbreviations: frozenset[str] = frozenset()
     _cand_cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: finds a digit or a scale word ("миллиард", "billion") in normalised text
+    figure_re: re.Pattern[str] = field(default_factory=lambda: re.compile(r"\d"), repr=False)
 
     def add(self, entry: Entry) -> None:
         self.by_first.setdefault(entry.words[0][0], []).append(entry)
@@ -144,7 +146,9 @@ class Lexicon:
 
     def candidates(
         self, tok: str
-    ) -> tuple[tuple[tuple[str, Any, str | None, str, str], ...], tuple[tuple[Entry, tuple[str, ...]], ...]]:
+    ) -> tuple[
+        tuple[tuple[str, Any, str | None, str, str], ...], tuple[tuple[Entry, tuple[str, ...]], ...]
+    ]:
         """What may start at a token (cached): one-word phrases as ready readings
         (category, payload, case, lang, ending), each distinct reading once, and the
         multi-word entries whose first word matches, with the endings it carried."""
@@ -345,4 +349,10 @@ def load_lexicon(codes: tuple[str, ...] | None = None) -> Lexicon:
             if e.category in ("scale", "currency", "unit") and len(e.words) == 1:
                 closing.add(a)
     lex.closing_abbreviations = frozenset(closing)
+    scale_words = sorted(
+        {e.words[0][0] for es in lex.by_first.values() for e in es if e.category == "scale"},
+        key=len,
+        reverse=True,
+    )
+    lex.figure_re = re.compile(r"\d|" + "|".join(re.escape(w) for w in scale_words if len(w) > 2))
     return lex
