@@ -93,7 +93,10 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     sentences = split_sentences(text, lex.abbreviations, lex.closing_abbreviations)
     # context only flows forward: nothing after the last sentence with a figure matters
     figure = lex.figure_re
-    last = max((i for i, s in enumerate(sentences) if figure.search(s.text.lower())), default=-1)
+    last = next(
+        (i for i in range(len(sentences) - 1, -1, -1) if figure.search(sentences[i].text.lower())),
+        -1,
+    )
     if last < 0:
         return []
     sentences = sentences[: last + 1]
