@@ -21,8 +21,9 @@ _USUAL_SCRIPT = {"kk": "Cyrl", "ky": "Cyrl", "kaa": "Cyrl"}
 _ALWAYS_TAGGED = ("uz",)
 
 _HEADER = re.compile(r"\A\s*date\s+\d{4}-\d{2}-\d{2}")
-_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+|[^\s@]{1,64}@[^\s@]{1,255}", re.IGNORECASE)
-_MAX_CHARS = 100_000
+_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+", re.IGNORECASE)
+_EMAIL = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}")
+_MAX_CHARS = 4_000  # plenty to tell a language; keeps detection cheap
 
 # letters that only some alphabets have (lower case)
 _KK_CYRL = set("әіұһ")  # Kazakh, not Kyrgyz / Uzbek / Russian
@@ -50,7 +51,7 @@ def detect_language(text: str) -> str:
 
 def _detect(text: str) -> str:
     clean = _clean(text)
-    letters = Counter(ch.lower() for ch in clean if ch.isalpha())
+    letters = Counter({ch: k for ch, k in Counter(clean.lower()).items() if ch.isalpha()})
     if sum(letters.values()) < 2:
         return UNDETERMINED
     script = _dominant_script(letters)
@@ -67,14 +68,20 @@ def _detect(text: str) -> str:
 def _clean(text: str) -> str:
     """The text without the ` date ` header and URLs, safe for pycld2 (valid UTF-8, no controls)."""
     text = _HEADER.sub(" ", text[:_MAX_CHARS], count=1)
-    text = _URL.sub(" ", text)
-    return "".join(ch if _safe(ch) else " " for ch in text)
+    if "://" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    text = _CONTROLS.sub(" ", text)
+    if _RARE.search(text):  # unassigned code points: check them one by one
+        text = "".join(" " if unicodedata.category(ch) == "Cn" else ch for ch in text)
+    return text
 
 
-def _safe(ch: str) -> bool:
-    if ch in "\t\n\r":
-        return True
-    return unicodedata.category(ch) not in ("Cc", "Cs", "Cn")
+# C0/C1 controls except tab and line breaks, lone surrogates
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# characters outside the blocks news text uses, where unassigned code points may hide
+_RARE = re.compile("[^\x00-\u2fff\u3000-\u9fff\uac00-\ud7ff\ue000-\uffff]")
 
 
 def _cld(text: str) -> str | None:

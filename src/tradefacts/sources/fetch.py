@@ -22,7 +22,7 @@ from tradefacts.document import ReadError, decode_bytes
 
 DEFAULT_TIMEOUT = 10.0
 MAX_BYTES = 20 * 1024 * 1024
-USER_AGENT = f"tradefacts/{__version__} (+https://github.com/tradefacts; news reader)"
+USER_AGENT = f"tradefacts/{__version__} (trade news reader; Python urllib)"
 _CHUNK = 64 * 1024
 
 
@@ -63,7 +63,8 @@ def fetch_url(
 ) -> FetchResult:
     """GET ``url``; raise :class:`ReadError` on any failure (HTTP status >= 400 included).
 
-    ``timeout`` bounds every socket operation and the whole download.
+    ``timeout`` bounds every socket operation, and the download is abandoned once it has
+    taken longer (DNS lookups are left to the system resolver).
     """
     if not re.match(r"https?://", url, re.I):
         raise ReadError(url, "not an http(s) URL")
@@ -82,9 +83,13 @@ def fetch_url(
             headers: Message = resp.headers
             encoding = (headers.get("Content-Encoding") or "").strip().lower()
             length = headers.get("Content-Length")
-            if length and length.isdigit() and encoding in ("", "identity"):
-                if int(length) > max_bytes:
-                    raise ReadError(url, f"larger than {_size(max_bytes)}")
+            if (
+                length
+                and length.isdigit()
+                and encoding in ("", "identity")
+                and int(length) > max_bytes
+            ):
+                raise ReadError(url, f"larger than {_size(max_bytes)}")
             chunks: list[bytes] = []
             total = 0
             while True:
@@ -92,15 +97,18 @@ def fetch_url(
                     raise ReadError(url, f"timed out after {timeout:g} s")
                 try:
                     chunk = resp.read(_CHUNK)
-                except http.client.IncompleteRead as e:  # cut short: keep what came
-                    chunks.append(e.partial)
-                    break
+                except http.client.IncompleteRead as e:  # retrying gets the whole page
+                    got = total + len(e.partial)
+                    expected = f" of {got + e.expected}" if e.expected is not None else ""
+                    raise ReadError(url, f"connection closed after {got}{expected} bytes") from None
                 if not chunk:
                     break
+                chunks.append(chunk)
                 total += len(chunk)
                 if total > max_bytes:
                     raise ReadError(url, f"larger than {_size(max_bytes)}")
-                chunks.append(chunk)
+            if length and length.isdigit() and total < int(length):  # retrying gets it all
+                raise ReadError(url, f"connection closed after {total} of {length} bytes")
             body = _decompress(b"".join(chunks), encoding, max_bytes, url)
             return FetchResult(
                 url=resp.geturl(),
@@ -111,10 +119,11 @@ def fetch_url(
     except ReadError:
         raise
     except urllib.error.HTTPError as e:
+        e.close()  # it holds the connection
         raise ReadError(url, f"HTTP {e.code} {e.reason}".rstrip()) from None
     except urllib.error.URLError as e:
         raise ReadError(url, _reason(e.reason, url, timeout)) from None
-    except (TimeoutError, socket.timeout) as e:
+    except TimeoutError as e:
         raise ReadError(url, _reason(e, url, timeout)) from None
     except (OSError, ValueError, http.client.HTTPException) as e:
         raise ReadError(url, _reason(e, url, timeout)) from None
@@ -123,7 +132,7 @@ def fetch_url(
 def _reason(err: object, url: str, timeout: float) -> str:
     """One line for a network error."""
     host = urllib.request.urlparse(url).hostname or url
-    if isinstance(err, TimeoutError | socket.timeout):
+    if isinstance(err, TimeoutError):
         return f"timed out after {timeout:g} s"
     if isinstance(err, socket.gaierror):
         return f"DNS lookup failed for {host}"

@@ -7,9 +7,11 @@ like the corpus format, so that headline facts are found; the headline is also k
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from tradefacts.document import Document, ReadError
@@ -37,6 +39,8 @@ _BLOCK_TAGS = (
     "pre",
     "figcaption",
 )
+_DATELINE_ZONE = 300
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # lxml refuses them
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
@@ -56,7 +60,11 @@ def page_document(
     path: Path | None = None,
     source: str | None = None,
 ) -> Document | ReadError:
-    """The article of one page, or a ReadError naming ``where`` when none can be found."""
+    """The article of one page, or a ReadError naming ``where`` when none can be found.
+
+    ``source`` is used when the page names no site (``og:site_name``) and has no URL.
+    """
+    html = _CONTROLS.sub("", html)
     if not html.strip():
         return ReadError(where, "empty page")
     try:
@@ -69,6 +77,9 @@ def page_document(
             include_comments=False,
             include_tables=True,
             as_dict=False,
+            # markup only (meta, <time>, JSON-LD, URL): its free-text guesses are too
+            # coarse ("2025" -> 2025-01-01); our dateline reader does the text below
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as e:  # trafilatura/lxml on broken markup: report, never raise
         return ReadError(where, f"cannot parse the HTML ({type(e).__name__}: {_first_line(e)})")
@@ -78,7 +89,7 @@ def page_document(
     title = _clean_line(meta.get("title"))
     body = clean_text(meta.get("text") or "")
     text = join_title(title, body)
-    date = parse_date(meta.get("date")) or publication_date(text)
+    date = parse_date(meta.get("date")) or publication_date(text) or _dateline_near(html, title)
     host = urlparse(url).hostname if url else None
     sitename = _clean_line(meta.get("sitename"))
     return Document(
@@ -88,7 +99,7 @@ def page_document(
         date=date,
         path=path,
         title=title,
-        source=source or sitename or host,
+        source=sitename or host or source,
     )
 
 
@@ -118,8 +129,23 @@ def _clean_line(value: object) -> str | None:
     return line or None
 
 
+def _dateline_near(html: str, title: str | None) -> dt.date | None:
+    """A dateline printed next to the headline ("14 Желтоқсан 2025 ж." under the <h1>)."""
+    try:
+        import lxml.html
+
+        root = lxml.html.document_fromstring(html)
+    except Exception:
+        return None
+    body = root.find("body")
+    text = _tree_text(body if body is not None else root)
+    pos = text.find(title) + len(title) if title and title in text else 0
+    return publication_date(text[pos : pos + _DATELINE_ZONE])
+
+
 def html_to_text(fragment: str) -> str:
     """The readable text of an HTML fragment (a feed entry's content), one line per block."""
+    fragment = _CONTROLS.sub("", fragment)
     if "<" not in fragment:
         return clean_text(_unescape(fragment))
     try:
@@ -128,6 +154,10 @@ def html_to_text(fragment: str) -> str:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:
         return clean_text(_unescape(re.sub(r"<[^>]*>", " ", fragment)))
+    return _tree_text(root)
+
+
+def _tree_text(root: Any) -> str:
     for bad in root.xpath(".//script|.//style|.//noscript"):
         bad.drop_tree()
     for el in root.iter(*_BLOCK_TAGS):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tradefacts.document import Document, ReadError
-from tradefacts.sources.feeds import Feed, entry_document, looks_like_feed, parse_feed
+from tradefacts.sources.feeds import Feed, FeedEntry, entry_document, looks_like_feed, parse_feed
 from tradefacts.sources.fetch import FetchResult, decode_html, fetch_url
 from tradefacts.sources.html import page_document
 
@@ -31,25 +31,30 @@ def iter_source(
     """The Documents of a page URL, a feed URL or a saved HTML file, with a ReadError for
     each failure (the page, the feed, or one entry's linked page)."""
     get = checked_fetch(fetch)
-    if is_url(source):
-        result = get(source)
-        if isinstance(result, ReadError):
-            yield result
+    try:
+        if is_url(source):
+            result = get(source)
+            if isinstance(result, ReadError):
+                yield result
+                return
+            yield from documents_of(result, get, where=source)
             return
-        yield from documents_of(result, get, where=source)
-        return
-    yield from _local_file(Path(source), get)
+        yield from _local_file(Path(source), get)
+    except Exception as e:  # a bug must not stop an ingest run: one line, then on
+        yield ReadError(source, unexpected(e))
+
+
+def unexpected(e: BaseException) -> str:
+    line = (str(e).strip().splitlines() or [""])[0]
+    return f"unexpected {type(e).__name__}" + (f": {line}" if line else "")
 
 
 def documents_of(
     result: FetchResult, get: Callable[[str], FetchResult | ReadError], where: str
 ) -> Iterator[Document | ReadError]:
     """The Documents of one fetched resource: a feed's entries, or one page."""
-    data = result.data
-    if looks_like_feed(result.mime, data) or (
-        result.mime.endswith("xml") and result.mime not in ("application/xhtml+xml",)
-    ):
-        feed = parse_feed(data, result.url, result.content_type)
+    if is_feed(result):
+        feed = parse_feed(result.data, result.url, result.content_type)
         if isinstance(feed, ReadError):
             yield ReadError(where, feed.reason)
             return
@@ -66,11 +71,28 @@ def documents_of(
     yield page_document(html, where=where, doc_id=result.url, url=result.url)
 
 
+def is_feed(result: FetchResult) -> bool:
+    """A feed by content type (any XML but XHTML) or by its root element."""
+    mime = result.mime
+    if mime.endswith("xml") and mime != "application/xhtml+xml":
+        return True
+    return looks_like_feed(mime, result.data)
+
+
 def feed_documents(
     feed: Feed, get: Callable[[str], FetchResult | ReadError]
 ) -> Iterator[Document | ReadError]:
     for entry in feed.entries:
-        yield entry_document(entry, feed, get)
+        yield safe_entry_document(entry, feed, get)
+
+
+def safe_entry_document(
+    entry: FeedEntry, feed: Feed, get: Callable[[str], FetchResult | ReadError]
+) -> Document | ReadError:
+    try:
+        return entry_document(entry, feed, get)
+    except Exception as e:  # one entry must not cost the others
+        return ReadError(entry.link or entry.id, unexpected(e))
 
 
 def _local_file(
@@ -115,7 +137,8 @@ def checked_fetch(
         except ReadError as e:
             return e if e.path == url else ReadError(url, e.reason)
         except Exception as e:  # a stand-in fetch's own error: still one line
-            return ReadError(url, f"{type(e).__name__}: {e}".splitlines()[0])
+            line = (str(e).strip().splitlines() or [""])[0]
+            return ReadError(url, f"{type(e).__name__}: {line}" if line else type(e).__name__)
         if isinstance(result, ReadError):
             return result
         if result.status >= 400:
