@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, Any, TextIO, TypeVar
 
 import typer
 
@@ -429,7 +429,6 @@ def facts_command(
     db: DbOption = Path("tradefacts.duckdb"),
 ) -> None:
     """Query the stored facts."""
-    from tradefacts.store import StoreError
 
     filters = _filters(
         party=party,
@@ -442,13 +441,7 @@ def facts_command(
         limit=limit,
         include_superseded=include_superseded,
     )
-    store = _open_store(db, read_only=True)
-    try:
-        with store:
-            rows = store.facts(**filters)
-    except StoreError as e:
-        _error(f"error: {e}")
-        raise typer.Exit(1) from None
+    rows = _read_store(db, lambda store: store.facts(**filters))
     if fmt is QueryFormat.json:
         from tradefacts.store import json_row
 
@@ -569,7 +562,6 @@ def export_command(
     db: DbOption = Path("tradefacts.duckdb"),
 ) -> None:
     """Write the stored facts (with their article's url, title, date, language) to a file."""
-    from tradefacts.store import StoreError
 
     filters = _filters(
         party=party,
@@ -581,14 +573,24 @@ def export_command(
         lang=lang,
         include_superseded=include_superseded,
     )
+    n = _read_store(db, lambda store: store.export(out, fmt.value if fmt else None, **filters))
+    typer.echo(f"wrote {n} facts to {out}")
+
+
+T = TypeVar("T")
+
+
+def _read_store(db: Path, op: Callable[[Any], T]) -> T:
+    """Run ``op`` on the database opened read-only; a store error is one line and exit 1."""
+    from tradefacts.store import StoreError
+
     store = _open_store(db, read_only=True)
     try:
         with store:
-            n = store.export(out, fmt.value if fmt else None, **filters)
+            return op(store)
     except StoreError as e:
         _error(f"error: {e}")
         raise typer.Exit(1) from None
-    typer.echo(f"wrote {n} facts to {out}")
 
 
 _INTERVAL = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd]?)", re.IGNORECASE)

@@ -183,14 +183,18 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Document | ReadError]:
         return
     # split on "\n" only: U+2028, U+0085 ... may stand unescaped inside JSON strings
     for number, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield _record(json.loads(line), p, number)
-        except ReadError as e:
-            yield e
-        except json.JSONDecodeError as e:
-            yield ReadError(path, f"not JSON ({e.msg}, column {e.colno})", number)
+        if line.strip():
+            yield parse_record_line(line, p, number)
+
+
+def parse_record_line(line: str, path: Path, number: int) -> Document | ReadError:
+    """One JSONL line as a Document, or the ReadError that says what is wrong with it."""
+    try:
+        return _record(json.loads(line), path, number)
+    except ReadError as e:
+        return e
+    except json.JSONDecodeError as e:
+        return ReadError(path, f"not JSON ({e.msg}, column {e.colno})", number)
 
 
 def _record(obj: Any, path: Path, number: int) -> Document:

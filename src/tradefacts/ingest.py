@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
-import json
 import os
 import re
 import sys
@@ -31,7 +30,7 @@ from tradefacts.document import (
     JSONL_SUFFIXES,
     Document,
     ReadError,
-    _record,
+    parse_record_line,
     read_jsonl,
     read_text_file,
 )
@@ -265,12 +264,7 @@ def stream_jsonl(path: str | os.PathLike[str]) -> Iterator[Document | ReadError]
                 yield ReadError(path, "not UTF-8 text", number)
                 continue
             seen_text = True
-            try:
-                yield _record(json.loads(line), p, number)
-            except ReadError as e:
-                yield e
-            except json.JSONDecodeError as e:
-                yield ReadError(path, f"not JSON ({e.msg}, column {e.colno})", number)
+            yield parse_record_line(line, p, number)
         if not seen_text:
             yield ReadError(path, "empty file")
 

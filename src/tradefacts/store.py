@@ -27,7 +27,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -638,13 +638,37 @@ class Store:
             self.con.unregister("_tf_keys")
         return {key: (int(latest), set(hashes)) for key, latest, hashes in found}
 
-    def _write(self, rows: _Rows, supersede: list[tuple[str, int]]) -> None:
+    @contextlib.contextmanager
+    def _transaction(self, what: str) -> Iterator[Callable[[str, pa.Table], None]]:
+        """One batch: all or nothing. Yields ``register(name, arrow_table)``."""
         con = self.con
         registered: list[str] = []
+
+        def register(name: str, table: pa.Table) -> None:
+            con.register(name, table)
+            registered.append(name)
+
         try:
             con.execute("BEGIN TRANSACTION")
+            yield register
+            con.execute("COMMIT")
+        except BaseException as e:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            if isinstance(e, duckdb.Error):
+                raise StoreError(
+                    f"{self.path}: {what} failed, batch rolled back ({_first_line(e)})"
+                ) from None
+            raise
+        finally:
+            for name in registered:
+                con.unregister(name)
+
+    def _write(self, rows: _Rows, supersede: list[tuple[str, int]]) -> None:
+        con = self.con
+        with self._transaction("writing a batch") as register:
             if supersede:
-                con.register(
+                register(
                     "_tf_sup",
                     pa.table(
                         {
@@ -653,7 +677,6 @@ class Store:
                         }
                     ),
                 )
-                registered.append("_tf_sup")
                 con.execute(
                     "UPDATE articles SET superseded = true FROM _tf_sup "
                     "WHERE articles.id = _tf_sup.id AND articles.version = _tf_sup.version"
@@ -662,25 +685,11 @@ class Store:
                     "UPDATE facts SET superseded = true FROM _tf_sup "
                     "WHERE facts.article_id = _tf_sup.id AND facts.version = _tf_sup.version"
                 )
-            con.register("_tf_articles", rows.article_table())
-            registered.append("_tf_articles")
+            register("_tf_articles", rows.article_table())
             con.execute("INSERT INTO articles BY NAME SELECT * FROM _tf_articles")
             if rows.facts["fact_id"]:
-                con.register("_tf_facts", rows.fact_table())
-                registered.append("_tf_facts")
+                register("_tf_facts", rows.fact_table())
                 con.execute("INSERT INTO facts BY NAME SELECT * FROM _tf_facts")
-            con.execute("COMMIT")
-        except BaseException as e:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            if isinstance(e, duckdb.Error):
-                raise StoreError(
-                    f"{self.path}: writing a batch failed, batch rolled back ({_first_line(e)})"
-                ) from None
-            raise
-        finally:
-            for name in registered:
-                con.unregister(name)
 
     # ------------------------------------------------------------------ reextract
 
@@ -785,10 +794,8 @@ class Store:
                 ]
             ),
         )
-        registered = ["_tf_done"]
-        try:
-            con.execute("BEGIN TRANSACTION")
-            con.register("_tf_done", updated)
+        with self._transaction("re-extraction") as register:
+            register("_tf_done", updated)
             before = int(
                 con.execute(
                     "SELECT count(*) FROM facts f JOIN _tf_done d "
@@ -800,8 +807,7 @@ class Store:
                 "WHERE facts.article_id = d.id AND facts.version = d.version"
             )
             if rows.facts["fact_id"]:
-                con.register("_tf_facts", rows.fact_table())
-                registered.append("_tf_facts")
+                register("_tf_facts", rows.fact_table())
                 con.execute("INSERT INTO facts BY NAME SELECT * FROM _tf_facts")
             con.execute(
                 "UPDATE articles SET extractor_version = ?, published = d.published, "
@@ -809,18 +815,6 @@ class Store:
                 "WHERE articles.id = d.id AND articles.version = d.version",
                 [extractor],
             )
-            con.execute("COMMIT")
-        except BaseException as e:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            if isinstance(e, duckdb.Error):
-                raise StoreError(
-                    f"{self.path}: re-extraction failed, batch rolled back ({_first_line(e)})"
-                ) from None
-            raise
-        finally:
-            for name in registered:
-                con.unregister(name)
         summary.articles += len(done["id"])
         summary.facts_before += before
         summary.facts_after += len(rows.facts["fact_id"])
