@@ -674,6 +674,25 @@ def _utf8_stdio() -> None:
                 reconfigure(encoding="utf-8", errors="backslashreplace")
 
 
+# Commands of the later stages live beside their code and join this one app here: each
+# module defines ``register(app)``. A module that is not there (yet) is simply skipped.
+_COMMAND_MODULES = ("tradefacts.reconcile.commands", "tradefacts.batch")
+
+
+def _register_commands() -> None:
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name and name.startswith(e.name):
+                continue
+            raise
+        module.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Console entry point (``tradefacts``, ``python -m tradefacts``).
 
