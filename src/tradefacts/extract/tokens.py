@@ -107,7 +107,7 @@ def split_sentences(
             continue
         cuts = [0]
         for em in _END_RE.finditer(line):
-            before = line[: em.start()]
+            before = line[max(0, em.start() - 40) : em.start()]
             if em.group(0).startswith(".") and len(em.group(0).rstrip("»\"”')]")) == 1:
                 wm = _ABBR_WORD_RE.search(before)
                 if wm and norm(wm.group(1)) in abbreviations:
@@ -124,7 +124,7 @@ def split_sentences(
                     continue
             cuts.append(em.end())
         cuts.append(len(line))
-        headline = first and len(sentences) < 3 and not _END_OF_LINE_RE.search(line)
+        headline = first and len(sentences) < 3 and not _END_OF_LINE_RE.search(line[-8:])
         for a, b in zip(cuts, cuts[1:], strict=False):
             seg = line[a:b]
             lstrip = len(seg) - len(seg.lstrip())
