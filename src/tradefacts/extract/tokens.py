@@ -19,7 +19,7 @@ _NUM = (
 )
 _DATE = r"\d{4}-\d{2}-\d{2}(?:T[\d:+\-]+)?|\d{1,2}[./]\d{1,2}[./]\d{4}\b"
 TOKEN_RE = re.compile(
-    rf"(?P<date>{_DATE})|(?P<num>{_NUM})|(?P<word>[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*)|(?P<p>\S)",
+    rf"(?P<word>[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*)|(?P<date>{_DATE})|(?P<num>{_NUM})|(?P<p>\S)",
     re.UNICODE,
 )
 
@@ -53,21 +53,14 @@ class Sentence:
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     out: list[Token] = []
     append = out.append
+    make = tuple.__new__  # a NamedTuple without its Python-level __new__: tokens are many
     prev_end = -1
     for m in TOKEN_RE.finditer(text):
         kind = m.lastgroup or "p"
         s, e = m.span()
         tok = m.group()
-        append(
-            Token(
-                tok,
-                norm(tok) if kind == "word" else tok,
-                s + offset,
-                e + offset,
-                kind,
-                s != prev_end,
-            )
-        )
+        low = norm(tok) if kind == "word" else tok
+        append(make(Token, (tok, low, s + offset, e + offset, kind, s != prev_end)))
         prev_end = e
     return out
 

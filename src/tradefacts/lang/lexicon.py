@@ -17,7 +17,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any, NamedTuple
 
@@ -30,9 +30,20 @@ WORD_RE = re.compile(
 MAX_CHAIN = 3
 
 
-@lru_cache(maxsize=200_000)
+_NORM_CACHE: dict[str, str] = {}
+
+
 def norm(s: str) -> str:
-    """Case-fold and unify variants so lexicon and text compare equal."""
+    """Case-fold and unify variants so lexicon and text compare equal (cached)."""
+    found = _NORM_CACHE.get(s)
+    if found is None:
+        found = _norm(s)
+        if len(_NORM_CACHE) < 500_000:
+            _NORM_CACHE[s] = found
+    return found
+
+
+def _norm(s: str) -> str:
     s = unicodedata.normalize("NFC", s).lower()
     s = _APOS_RE.sub("'", s)
     return s.replace("ё", "е")
