@@ -197,12 +197,18 @@ class Lexicon:
         The same phrase known to several languages ("экспорт", "млн") is reported once
         per distinct grammatical reading."""
         hits: list[Hit] = []
+        append = hits.append
+        make = tuple.__new__  # a NamedTuple without its Python-level __new__: hits are many
         seen: set[tuple[Any, ...]] = set()
         n = len(tokens)
+        cache = self._cand_cache
         for i, tok in enumerate(tokens):
-            singles, multis = self.candidates(tok)
+            found = cache.get(tok)
+            singles, multis = found if found is not None else self.candidates(tok)
             for cat, payload, case, lang, suffix in singles:
-                hits.append(Hit(cat, payload, i, i + 1, case, lang, suffix))
+                append(make(Hit, (cat, payload, i, i + 1, case, lang, suffix)))
+            if not multis:
+                continue
             for e, chain in multis:
                 j = i + 1
                 ok = True
@@ -222,7 +228,7 @@ class Lexicon:
                     if key in seen:
                         continue
                     seen.add(key)
-                    hits.append(Hit(e.category, e.payload, i, j, case, e.lang, "".join(chain)))
+                    append(make(Hit, (e.category, e.payload, i, j, case, e.lang, "".join(chain))))
         return hits
 
 
