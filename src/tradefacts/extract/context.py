@@ -1,0 +1,194 @@
+"""The reader's memory: what the article has established so far, updated sentence by sentence.
+
+A sentence without a figure of its own still sets the scene for the next ones: the pair of
+countries it names, the period it speaks of, the indicator word, who reports the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+from tradefacts.extract.analysis import SentenceAnalysis
+from tradefacts.extract.attach import cue_indicator, indicator_cues
+from tradefacts.extract.money import Percent, Value
+from tradefacts.extract.pairs import anchor_of_pair, distinct_parties
+from tradefacts.extract.parties import PartyMention
+from tradefacts.extract.periods import PeriodMention
+from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
+from tradefacts.model import Fact, Growth
+
+
+@dataclass
+class Context:
+    """What the article has established so far (the reader's memory)."""
+
+    period: str | None = None
+    period_set: bool = False
+    period_sent: int = -99
+    pair: tuple[str, str] | None = None
+    pair_sent: int = -99
+    single: str | None = None
+    single_sent: int = -99
+    indicator: str | None = None
+    indicator_sent: int = -99
+    currency: str | None = None
+    reporter: str | None = None
+    last_facts: list[Fact] = field(default_factory=list)
+    last_sent: int = -99
+    pub: dt.date | None = None
+    pending_growth: Growth | None = None
+    pending_sent: int = -99
+    pending_period: str | None = None
+
+    def year(self, si: int) -> int | None:
+        """The year the article is talking about, for a month range written without one."""
+        if self.period_set and self.period and si - self.period_sent <= INHERIT_WINDOW:
+            m = re.match(r"(\d{4})", self.period.lstrip("./"))
+            if m:
+                return int(m.group(1))
+        return None
+
+
+class Mentions(NamedTuple):
+    """Everything the stages found in one sentence."""
+
+    sa: SentenceAnalysis
+    si: int  # sentence index
+    values: list[Value]
+    percents: list[Percent]
+    parties: list[PartyMention]
+    periods: list[PeriodMention]
+
+
+@dataclass
+class Draft:
+    fact: Fact
+    sentence: int
+    title: bool
+
+
+def update_context(
+    ctx: Context, m: Mentions, new: list[Fact], drafts: list[Draft], anchor: str | None
+) -> None:
+    sa, si, values, percents, pms, periods = m
+    for v in values:
+        if v.unit and v.unit != "t":
+            ctx.currency = v.unit
+    own = [
+        p for p in periods if not p.comparison and p.kind not in ("deadline", "present", "since")
+    ]
+    if new:
+        actual = [
+            f
+            for f in new
+            if f.status == "actual"
+            and f.period != "__lead__"
+            and f.extra.get("period_kind") not in ("relative-shift", "comparison")
+        ]
+        if actual:
+            if not _within(actual[-1].period, ctx.period):
+                ctx.period = actual[-1].period
+            ctx.period_set = True
+            ctx.period_sent = si
+        last = new[-1]
+        ctx.pair = last.extra.get("order", last.parties)
+        ctx.pair_sent = si
+        ctx.indicator = last.indicator
+        ctx.indicator_sent = si
+        ctx.last_facts = new
+        ctx.last_sent = si
+    else:
+        if own:
+            ctx.period = own[-1].value
+            ctx.period_set = True
+            ctx.period_sent = si
+        same_ind = (
+            ctx.last_facts
+            and not own
+            and any(cue_indicator(h) == ctx.last_facts[-1].indicator for h in indicator_cues(sa))
+        )
+        if (
+            ctx.last_facts
+            and si - ctx.last_sent <= 2
+            and (
+                sa.hits_of("discourse.anaphora")
+                or (all(v.increment for v in values) and values)
+                or (same_ind and si - ctx.last_sent == 1)
+            )
+        ):
+            _anaphoric_growth(ctx, percents, drafts)
+        ps = [p for p in percents if not p.share and p.direction != 0]
+        if len(ps) == 1 and indicator_cues(sa):
+            p = ps[0]
+            ctx.pending_growth = Growth(
+                p.value * (-1 if p.direction < 0 else 1), p.bound, p.value_max
+            )
+            ctx.pending_sent = si
+            ctx.pending_period = own[-1].value if own else None
+        cues = indicator_cues(sa)
+        if cues:
+            ctx.indicator = cue_indicator(cues[-1])
+            if ctx.indicator == "transit":
+                ctx.indicator = "freight"
+            ctx.indicator_sent = si
+        strong = distinct_parties(pms)
+        codes = [p.code for p in strong]
+        if len(codes) > 2:
+            countries = [c for c in codes if c not in BLOCS]
+            if len(countries) >= 2:
+                codes = countries
+        if len(codes) >= 2:
+            ctx.pair = (codes[0], codes[1])
+            ctx.pair_sent = si
+            if sa.hits_of("indicator.world"):
+                ctx.single = codes[0]
+                ctx.single_sent = si
+        elif len(codes) == 1:
+            if sa.hits_of("indicator.world"):
+                ctx.pair = (codes[0], "WLD")
+                ctx.pair_sent = si
+            elif ctx.pair and codes[0] not in ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
+                keep = anchor_of_pair(ctx.pair, anchor, ctx.reporter)
+                if keep != "WLD":
+                    ctx.pair = (keep, codes[0])
+                    ctx.pair_sent = si
+            elif anchor and codes[0] != anchor and codes[0] not in BLOCS:
+                ctx.pair = (anchor, codes[0])
+                ctx.pair_sent = si
+            ctx.single = codes[0]
+            ctx.single_sent = si
+    for pm in pms:
+        if pm.partner_of:
+            ctx.reporter = pm.code
+
+
+def _within(inner: str | None, outer: str | None) -> bool:
+    """Is ``inner`` a single month inside the month range ``outer`` ("April" in Jan-Apr)?"""
+    if not inner or not outer or "/" not in outer or "/" in inner:
+        return False
+    a, _, b = outer.partition("/")
+    return len(inner) == 7 and len(a) == 7 and len(b) == 7 and a <= inner <= b
+
+
+def _anaphoric_growth(ctx: Context, percents: list[Percent], drafts: list[Draft]) -> None:
+    """ "Бұл алдыңғы жылмен салыстырғанда 16 пайызға көп": growth of the previous figure."""
+    ps = [p for p in percents if not p.share and p.direction != 0]
+    if len(ps) != 1 or not ctx.last_facts:
+        return
+    f = ctx.last_facts[-1]
+    if f.growth is not None or f.status != "actual":
+        return
+    p = ps[0]
+    g = Growth(p.value * (-1 if p.direction < 0 else 1), p.bound, p.value_max)
+    for d in reversed(drafts):
+        if d.fact is f:
+            d.fact = _replace_growth(f, g)
+            ctx.last_facts[-1] = d.fact
+            break
+
+
+def _replace_growth(f: Fact, g: Growth) -> Fact:
+    return replace(f, growth=g, extra=dict(f.extra))

@@ -1,0 +1,229 @@
+"""Which two parties a figure is about, and in which direction (SPEC "parties").
+
+The names around the figure first (since the previous figure), then the owner of a list
+in the same sentence, then the pair the article has been speaking about, then its most
+mentioned countries; the world when a country trades with everyone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from tradefacts.extract.analysis import SentenceAnalysis
+from tradefacts.extract.money import Value
+from tradefacts.extract.parties import PartyMention, direct
+from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
+from tradefacts.lang.lexicon import Hit
+
+if TYPE_CHECKING:
+    from tradefacts.extract.context import Context
+
+
+def _clause_break_tokens(tokens: list, a: int, b: int) -> bool:
+    return any(t.text in ",;" for t in tokens[a:b])
+
+
+def local_parties(
+    values: list[Value], pms: list[PartyMention], respectively: list[Hit], tokens: list
+) -> list[list[PartyMention]]:
+    """The party mentions that belong to each amount (text since the previous amount)."""
+    out: list[list[PartyMention]] = []
+    for i, v in enumerate(values):
+        lo = values[i - 1].end if i > 0 else -1
+        hi = values[i + 1].start if i + 1 < len(values) else 10**9
+        pre = [p for p in pms if lo <= p.start < v.start]
+        post = [
+            p
+            for p in pms
+            if v.end <= p.start < hi and not _clause_break_tokens(tokens, v.end, p.start)
+        ]
+        local = pre if pre else post
+        if pre and post and len({p.code for p in pre}) < 2:
+            # "Xitoy $3,3 mlrd ... bilan O'zbekistonning": a partner after the amount, but
+            # not the next item of a list ("Южная Корея ($2,1 млрд) и Турция")
+            local = pre + [p for p in post if not p.listed]
+        out.append(local)
+    if respectively and len(values) >= 2:
+        # "с Кыргызстаном и Германией составил $903 млн и $829 млн соответственно"
+        r = respectively[0].start
+        before = [i for i, v in enumerate(values) if v.end <= r]
+        first = out[before[0]] if before else []
+        codes: list[PartyMention] = []
+        for p in first:
+            if p.code not in [c.code for c in codes]:
+                codes.append(p)
+        m = len(before)
+        if m >= 2 and len(codes) >= m:
+            lead = codes[: len(codes) - m]
+            listed = codes[len(codes) - m :]
+            for j, i in enumerate(before):
+                out[i] = lead + [listed[j]]
+    return out
+
+
+def distinct_parties(pms: list[PartyMention]) -> list[PartyMention]:
+    seen: dict[str, PartyMention] = {}
+    for p in pms:
+        if p.code not in seen or (
+            seen[p.code].role in ("subj", "loc") and p.role not in ("subj", "loc")
+        ):
+            seen[p.code] = p
+    strong = [p for p in seen.values() if not p.weak]
+    weak = [p for p in seen.values() if p.weak]
+    return strong + weak if len(strong) < 2 else strong
+
+
+def pick_pair(
+    sa: SentenceAnalysis,
+    v: Value,
+    vi: int,
+    values: list[Value],
+    local: list[PartyMention],
+    pms: list[PartyMention],
+    world: list[Hit],
+    mutual: list[Hit],
+    ctx: Context,
+    si: int,
+    anchor: str | None,
+    indicator: str,
+    prev_pair: tuple[str, str] | None,
+    transit: bool,
+    all_local: list[PartyMention],
+    sentence_anchor: PartyMention | None = None,
+    ranked: list[str] | None = None,
+) -> tuple[str, str] | None:
+    ranked = ranked or []
+    cand = distinct_parties(local)
+    reporter = ctx.reporter
+    for p in pms:
+        if p.partner_of:
+            reporter = p.code
+    if transit:
+        one = cand[0].code if cand else (ctx.single or anchor)
+        return (one, "WLD") if one else None
+    if len(cand) >= 2:
+        a, b = _best_two(cand, v)
+        return direct(indicator, a, b, (a.code, b.code), reporter)
+    if len(cand) == 1:
+        x = cand[0]
+        if world and not (
+            ctx.pair
+            and x.code in ctx.pair
+            and "WLD" not in ctx.pair
+            and si - ctx.pair_sent <= 1
+            and not _near(world, v, 12)
+        ):
+            return with_world(indicator, x.code)
+        if x.code in BLOCS and mutual:
+            return (x.code, x.code)
+        others = [p for p in distinct_parties(pms) if p.code != x.code and p not in all_local]
+        if vi > 0 and sentence_anchor and sentence_anchor.code != x.code:
+            others = [sentence_anchor]
+        other = None
+        if others and vi > 0:
+            other = others[0]
+        elif others and not any(o.code in BLOCS for o in others):
+            other = min(others, key=lambda o: abs(o.start - v.start))
+        if other is not None:
+            a, b = (other, x) if other.start < x.start else (x, other)
+            return direct(indicator, a, b, (a.code, b.code), reporter)
+        partner = None
+        if (
+            indicator in ("export", "import")
+            and si - ctx.pair_sent > 2
+            and (
+                (indicator == "export" and x.role in ("src", "gen"))
+                or (indicator == "import" and x.role in ("gen", "dest"))
+            )
+        ):
+            # "eksport z Kazachstanu ... 43 mld" far from any partner: total exports
+            return with_world(indicator, x.code)
+        if ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
+            if x.code in ctx.pair:
+                pair = ctx.pair
+                if indicator in ("export", "import", "investment"):
+                    other_code = pair[1] if pair[0] == x.code else pair[0]
+                    return direct(indicator, x, None, (x.code, other_code), reporter)
+                return pair
+            if "WLD" in ctx.pair:
+                known = ctx.pair[0] if ctx.pair[1] == "WLD" else ctx.pair[1]
+                partner = "WLD" if "-" in x.code or "-" in known else known
+            else:
+                partner = anchor_of_pair(ctx.pair, anchor, reporter)
+        if partner is None and reporter and reporter != x.code:
+            partner = reporter
+        if partner is None:
+            partner = next((c for c in ranked if c != x.code), None)
+        if partner is None or partner == x.code:
+            if indicator in ("export", "import"):
+                return with_world(indicator, x.code)
+            if x.code in BLOCS and x.code != "WLD":
+                return (x.code, x.code)
+            return None
+        if partner == "WLD":
+            return with_world(indicator, x.code)
+        if indicator == "import" and x.role in ("subj", "gen"):
+            return (partner, x.code)  # "Латвия ... сатып алған": the named buyer imports
+        if x.role in ("src", "gen"):
+            return direct(indicator, x, None, (x.code, partner), reporter)
+        return direct(indicator, None, x, (partner, x.code), reporter)
+    # no party near the amount
+    if vi > 0 and prev_pair:
+        return prev_pair
+    if ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
+        if world and "WLD" not in ctx.pair and ctx.single:
+            return with_world(indicator, ctx.single)
+        pair = ctx.pair
+        if indicator in ("export", "import") and "WLD" in pair:
+            return with_world(indicator, pair[0] if pair[1] == "WLD" else pair[1])
+        if indicator in ("export", "import", "investment") and reporter in pair:
+            side = pair[1] if pair[0] == reporter else pair[0]
+            return direct(indicator, None, None, (reporter, side), reporter)
+        return pair
+    if ctx.single and si - ctx.single_sent <= INHERIT_WINDOW:
+        if world or indicator in ("export", "import"):
+            return with_world(indicator, ctx.single)
+        if ctx.single in BLOCS and mutual:
+            return (ctx.single, ctx.single)
+    return None
+
+
+def _near(hits: list[Hit], v: Value, dist: int) -> bool:
+    return any(abs(h.start - v.start) <= dist for h in hits)
+
+
+def with_world(indicator: str, x: str) -> tuple[str, str]:
+    return ("WLD", x) if indicator in ("import", "investment") else (x, "WLD")
+
+
+def anchor_of_pair(pair: tuple[str, str], anchor: str | None, reporter: str | None) -> str:
+    """Which side of the running pair a newly named partner pairs with."""
+    for c in (reporter, anchor):
+        if c in pair:
+            return c  # type: ignore[return-value]
+    return anchor or reporter or pair[0]
+
+
+def _best_two(cand: list[PartyMention], v: Value) -> tuple[PartyMention, PartyMention]:
+    if len(cand) == 2:
+        a, b = cand
+    else:
+        near = sorted(cand, key=lambda p: min(abs(p.start - v.start), abs(p.end - v.end)))[:2]
+        a, b = sorted(near, key=lambda p: p.start)
+    return (a, b) if a.start <= b.start else (b, a)
+
+
+def doc_countries(parties: list[list[PartyMention]]) -> list[str]:
+    """Countries of the article, most mentioned first (ties: first mentioned first)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    n = 0
+    for pms in parties:
+        for p in pms:
+            n += 1
+            if p.code in BLOCS or p.weak or "-" in p.code:
+                continue
+            counts[p.code] += 1
+            first.setdefault(p.code, n)
+    return sorted(counts, key=lambda c: (-counts[c], first[c]))
