@@ -75,6 +75,8 @@ def _sentence_facts(
 ) -> list[Fact]:
     sa, si, values, percents, pms, periods = m
     facts: list[Fact] = []
+    if not values:
+        return facts
     cues = indicator_cues(sa)
     world = sa.hits_of("indicator.world")
     mutual = sa.hits_of("discourse.mutual")

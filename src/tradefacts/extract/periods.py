@@ -102,7 +102,7 @@ def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
         d = _safe_date(y, b, a) or _safe_date(y, a, b)  # dd.mm.yyyy, else mm/dd/yyyy
         if d:
             return d
-    if not _WORDY_DATE.search(zone):
+    if not _WORDY_DATE.search(zone) or not lexicon.month_re.search(zone.lower()):
         return None
     toks = tokenize(zone)
     norms = [t.norm for t in toks]

@@ -118,6 +118,8 @@ class Lexicon:
     _cand_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     #: finds a digit or a scale word ("миллиард", "billion") in normalised text
     figure_re: re.Pattern[str] = field(default_factory=lambda: re.compile(r"\d"), repr=False)
+    #: finds a month name in normalised text (datelines)
+    month_re: re.Pattern[str] = field(default_factory=lambda: re.compile(r"\A\Z"), repr=False)
 
     def add(self, entry: Entry) -> None:
         self.by_first.setdefault(entry.words[0][0], []).append(entry)
@@ -372,4 +374,10 @@ def load_lexicon(codes: tuple[str, ...] | None = None) -> Lexicon:
         reverse=True,
     )
     lex.figure_re = re.compile(r"\d|" + "|".join(re.escape(w) for w in scale_words if len(w) > 2))
+    month_words = sorted(
+        {e.words[0][0] for es in lex.by_first.values() for e in es if e.category == "month"},
+        key=len,
+        reverse=True,
+    )
+    lex.month_re = re.compile("|".join(re.escape(w) for w in month_words if len(w) > 2))
     return lex
