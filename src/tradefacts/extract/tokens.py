@@ -66,10 +66,19 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 
 
 _END_RE = re.compile(r"[.!?…]+[»\"”')\]]*(?=\s)")
-_INITIAL_RE = re.compile(r"(?:^|[\s(.])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҚҲ]\Z")
 _ABBR_WORD_RE = re.compile(r"([^\W\d_]+)\Z")
 _END_OF_LINE_RE = re.compile(r"[.!?…:»\"”]\s*$")
 _NEXT_WORD_RE = re.compile(r"\s*[«\"“(]?([^\W\d_]+)")
+
+
+def _is_initial(before: str) -> bool:
+    """Does the text before a full stop end in an initial ("В. Иванов", "U.S.")?"""
+    return (
+        bool(before)
+        and before[-1].isalpha()
+        and before[-1].isupper()
+        and (len(before) == 1 or before[-2] in " \t(.")
+    )
 
 
 def split_sentences(
@@ -113,7 +122,7 @@ def split_sentences(
                     )
                     if not closing:
                         continue
-                if _INITIAL_RE.search(before):
+                if _is_initial(before):
                     continue
             cuts.append(em.end())
         cuts.append(len(line))
