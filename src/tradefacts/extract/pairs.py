@@ -155,6 +155,10 @@ def pick_pair(
             partner = reporter
         if partner is None:
             partner = next((c for c in ranked if c != x.code), None)
+        if partner is None and x.role in ("dest", "src"):
+            # "Өзбекстанға экспорт ...": the other side is the country whose language
+            # the article is written in, when that language has one
+            partner = _home_country(sa, x.code)
         if partner is None or partner == x.code:
             if indicator in ("export", "import"):
                 return with_world(indicator, x.code)
@@ -191,6 +195,17 @@ def pick_pair(
 
 def _near(hits: list[Hit], v: Value, dist: int) -> bool:
     return any(abs(h.start - v.start) <= dist for h in hits)
+
+
+def _home_country(sa: SentenceAnalysis, exclude: str) -> str | None:
+    """The home country of the sentence's language (``meta.home``), if it has one.
+
+    Rarely needed, so the language is told here and only here."""
+    from tradefacts.lang.detect import detect_language
+
+    lang = sa.lexicon.languages.get(detect_language(sa.sentence.text))
+    home = lang.raw.get("meta", {}).get("home") if lang else None
+    return str(home) if home and home != exclude else None
 
 
 def with_world(indicator: str, x: str) -> tuple[str, str]:
