@@ -81,7 +81,7 @@ def _strong_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
 
 def clause_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
     for k in range(max(0, a), min(len(sa.tokens), b)):
-        if sa.tokens[k].text in ",;" or sa.first_hit("discourse.clause_break", k):
+        if sa.tokens[k].text in ",;،؛" or sa.first_hit("discourse.clause_break", k):
             return True
     return False
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def _clause_break_tokens(tokens: list, a: int, b: int) -> bool:
-    return any(t.text in ",;" for t in tokens[a:b])
+    return any(t.text in ",;،؛" for t in tokens[a:b])
 
 
 def local_parties(

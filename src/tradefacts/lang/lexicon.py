@@ -44,7 +44,8 @@ def norm(s: str) -> str:
 
 
 def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFC", s).lower()
+    # Turkic capital İ lowercases to i + combining dot: keep the plain i
+    s = unicodedata.normalize("NFC", s).lower().replace("i\u0307", "i")
     s = _APOS_RE.sub("'", s)
     return s.replace("ё", "е")
 
@@ -170,7 +171,7 @@ class Lexicon:
             return found
         singles: dict[tuple[str, Any, str | None], tuple[str, Any, str | None, str, str]] = {}
         multis: list[tuple[Entry, tuple[str, ...]]] = []
-        if tok and (tok[0].isalpha() or tok[0] in "$€₸₽¥%'"):
+        if tok and (tok[0].isalpha() or tok[0] in "$€₸₽¥%٪'"):
             by_first = self.by_first
             for k in range(min(len(tok), self.max_stem), 0, -1):
                 entries = by_first.get(tok[:k])
