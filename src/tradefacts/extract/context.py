@@ -140,7 +140,10 @@ def update_context(
             countries = [c for c in codes if c not in BLOCS]
             if len(countries) >= 2:
                 codes = countries
-        if len(codes) >= 2:
+        if len(codes) > 2:
+            # a list of countries ("Turkey, Azerbaijan, Uzbekistan, ...") names no pair
+            ctx.pair = None
+        elif len(codes) == 2:
             ctx.pair = (codes[0], codes[1])
             ctx.pair_sent = si
             if sa.hits_of("indicator.world"):

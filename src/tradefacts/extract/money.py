@@ -255,6 +255,8 @@ def _skip_abbrev_dot(sa: SentenceAnalysis, k: int) -> int:
         nxt = toks[k + 1]
         if nxt.kind == "num":  # "3 млрд. 678 млн. долларды"
             return k + 1
+        if sa.first_hit("currency", k + 1) or sa.first_hit("unit", k + 1):
+            return k + 1  # "350 mln. AQSH dollary"
         if nxt.kind == "word" and not nxt.space_before and len(nxt.text) <= 5:
             return k + 2
         if nxt.kind == "word" and nxt.text[:1].islower():
