@@ -238,17 +238,34 @@ def _growth(g: dict[str, Any] | None) -> str:
 
 @app.command("eval")
 def eval_command(
-    gold: Annotated[Path, typer.Option("--gold", help="Gold JSONL: {doc, facts, notes} per line.")],
     corpus: Annotated[
         list[Path],
         typer.Option("--corpus", help="Articles: text files, directories or JSONL (repeatable)."),
     ],
+    gold: Annotated[
+        Path | None, typer.Option("--gold", help="Gold JSONL: {doc, facts, notes} per line.")
+    ] = None,
+    stories: Annotated[
+        Path | None,
+        typer.Option(
+            "--stories",
+            help='Gold stories JSON ({"stories": [[doc, ...], ...]}): score the stories '
+            "(pairwise P/R/F1) instead of, or besides, the facts.",
+        ),
+    ] = None,
     show_misses: Annotated[
         bool, typer.Option("--show-misses", help="List misses, extras and wrong bounds/growth.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Score the extractor against gold: P/R/F1 per language and overall."""
+    """Score the extractor against gold (P/R/F1 per language), or --stories (pairwise)."""
+    if gold is None and stories is None:
+        _error("error: give --gold (facts), --stories (stories) or both")
+        raise typer.Exit(2)
+    if stories is not None:
+        _eval_stories(stories, corpus, show_misses, as_json)
+    if gold is None:
+        return
     gold_docs, gold_errors = load_gold(gold)
     for e in gold_errors:
         _error(e.message)
@@ -261,6 +278,25 @@ def eval_command(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
     else:
         typer.echo(format_report(result, show_misses=show_misses), nl=False)
+
+
+def _eval_stories(path: Path, corpus: list[Path], show_misses: bool, as_json: bool) -> None:
+    from tradefacts.eval import evaluate_stories, format_story_report, load_stories
+
+    try:
+        gold_stories = load_stories(path)
+    except ValueError as e:
+        _error(f"error: {e}")
+        raise typer.Exit(1) from None
+    result = evaluate_stories(
+        gold_stories,
+        iter_documents(corpus),
+        on_error=lambda line: _error(line if line.startswith("error") else f"error: {line}"),
+    )
+    if as_json:
+        typer.echo(json.dumps({"stories": result.to_dict()}, ensure_ascii=False, indent=1))
+    else:
+        typer.echo(format_story_report(result, show_misses=show_misses), nl=False)
 
 
 # --------------------------------------------------------------------------- store
@@ -300,7 +336,8 @@ def ingest_command(
         list[str],
         typer.Argument(
             metavar="SOURCE",
-            help="Text files, folders, JSONL or Parquet files, HTML files, URLs of pages or feeds.",
+            help="Text files, folders, JSONL or Parquet files, HTML files, URLs of pages or feeds, "
+            "`tradefacts batch` output folders.",
             show_default=False,
         ),
     ],

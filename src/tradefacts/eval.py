@@ -506,3 +506,132 @@ def _misses(result: EvalResult) -> list[str]:
             out.append(f"  DIFF  gold {format_fact(g)}")
             out.append(f"        pred {format_fact(p)}")
     return out
+
+
+# --------------------------------------------------------------------------- stories
+
+
+def load_stories(path: str | os.PathLike[str]) -> list[list[str]]:
+    """Gold stories: ``{"stories": [[doc, doc, ...], ...]}`` (every other article is a
+    story of its own). Raises ValueError on a file that is not such an object."""
+    try:
+        data = json.loads(decode_bytes(Path(path).read_bytes()))
+    except OSError as e:
+        raise ValueError(f"{path}: {e.strerror.lower() if e.strerror else e}") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: not JSON ({e.msg}, line {e.lineno})") from None
+    stories = data.get("stories") if isinstance(data, dict) else data
+    if not isinstance(stories, list) or not all(
+        isinstance(s, list) and all(isinstance(d, str) for d in s) for s in stories
+    ):
+        raise ValueError(f'{path}: want {{"stories": [[doc, doc, ...], ...]}}')
+    return [list(s) for s in stories]
+
+
+def story_pairs(
+    groups: Iterable[Iterable[str]], docs: set[str] | None = None
+) -> set[tuple[str, str]]:
+    """The unordered pairs of documents that share a group (restricted to ``docs``)."""
+    pairs: set[tuple[str, str]] = set()
+    for group in groups:
+        members = sorted({d for d in group if docs is None or d in docs})
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                pairs.add((a, b))
+    return pairs
+
+
+@dataclass
+class StoryScore:
+    """Pairwise scores of predicted stories: a pair of articles is positive when both are
+    in one story."""
+
+    docs: int = 0
+    gold_pairs: set[tuple[str, str]] = field(default_factory=set)
+    pred_pairs: set[tuple[str, str]] = field(default_factory=set)
+    predicted: list[list[str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def tp(self) -> int:
+        return len(self.gold_pairs & self.pred_pairs)
+
+    @property
+    def precision(self) -> float | None:
+        return _ratio(self.tp, len(self.pred_pairs))
+
+    @property
+    def recall(self) -> float | None:
+        return _ratio(self.tp, len(self.gold_pairs))
+
+    @property
+    def f1(self) -> float | None:
+        return _ratio(2 * self.tp, len(self.pred_pairs) + len(self.gold_pairs))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "docs": self.docs,
+            "gold_pairs": len(self.gold_pairs),
+            "predicted_pairs": len(self.pred_pairs),
+            "tp": self.tp,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "missed": sorted(self.gold_pairs - self.pred_pairs),
+            "extra": sorted(self.pred_pairs - self.gold_pairs),
+            "predicted_stories": self.predicted,
+            "warnings": self.warnings,
+        }
+
+
+def score_stories(
+    gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], docs: Iterable[str]
+) -> StoryScore:
+    """Pairwise precision and recall of predicted stories over the documents ``docs``."""
+    universe = set(docs)
+    result = StoryScore(docs=len(universe))
+    for group in gold:
+        for d in group:
+            if d not in universe:
+                result.warnings.append(f"gold story member {d!r} is not in the corpus")
+    result.gold_pairs = story_pairs(gold, universe)
+    result.pred_pairs = story_pairs(predicted, universe)
+    result.predicted = [sorted(g) for g in predicted if len(set(g) & universe) > 1]
+    return result
+
+
+def evaluate_stories(
+    gold: Sequence[Sequence[str]],
+    documents: Iterable[Document | ReadError],
+    on_error: Callable[[str], None] | None = None,
+) -> StoryScore:
+    """Ingest the documents into a throwaway store and score its stories (by document id)."""
+    from tradefacts.store import Store
+
+    docs: list[Document] = []
+    for item in documents:
+        if isinstance(item, ReadError):
+            if on_error:
+                on_error(item.message)
+            continue
+        docs.append(item)
+    with Store(":memory:") as store:
+        store.ingest(docs, on_error=on_error)
+        ids = dict(
+            store.con.execute("SELECT id, doc_id FROM articles WHERE NOT superseded").fetchall()
+        )
+        predicted = [[ids[m["article_id"]] for m in s["members"]] for s in store.stories()]
+    return score_stories(gold, predicted, ids.values())
+
+
+def format_story_report(result: StoryScore, show_misses: bool = False) -> str:
+    lines = [
+        f"stories: {result.docs} articles, gold pairs {len(result.gold_pairs)}, "
+        f"predicted pairs {len(result.pred_pairs)}, tp {result.tp}",
+        f"pairwise P {_pct(result.precision)}  R {_pct(result.recall)}  F1 {_pct(result.f1)}",
+    ]
+    if show_misses:
+        lines += [f"  MISS  {a} + {b}" for a, b in sorted(result.gold_pairs - result.pred_pairs)]
+        lines += [f"  EXTRA {a} + {b}" for a, b in sorted(result.pred_pairs - result.gold_pairs)]
+    lines += [f"warning: {w}" for w in result.warnings]
+    return "\n".join(lines) + "\n"

@@ -143,6 +143,8 @@ def iter_inputs(sources: Source | Iterable[Source]) -> Iterator[Document | ReadE
     - ``.jsonl``/``.ndjson``: records ``{id, url, date, lang, text}``, one per line.
     - ``.parquet``: rows with columns ``id, url, date, text`` (and optionally ``lang``,
       ``title``, ``source``).
+    - a folder written by ``tradefacts batch``: its articles with the facts already
+      extracted (``AnalysedDocument``; see ``tradefacts.batch``).
     - any other file: one article in the corpus text format.
 
     Articles read from files get a ``source`` when they have none: the folder the file is
@@ -159,12 +161,31 @@ def iter_inputs(sources: Source | Iterable[Source]) -> Iterator[Document | ReadE
         path = Path(arg)
         if _URL.match(arg):
             yield from _from_sources(arg)
+        elif path.is_dir() and is_batch_output(path):
+            yield from _read_batch_output(path)
         elif path.is_dir():
             yield from _read_folder(path)
         elif not path.exists():
             yield ReadError(arg, "no such file or directory")
         else:
             yield from _read_file(path, path.resolve().parent.name)
+
+
+#: the file ``tradefacts batch`` writes last into its output folder
+BATCH_MANIFEST = "_tradefacts_batch.json"
+
+
+def is_batch_output(folder: Path) -> bool:
+    """A folder ``tradefacts batch`` wrote (or began to write)."""
+    return (folder / BATCH_MANIFEST).is_file() or (
+        (folder / "articles").is_dir() and (folder / "facts").is_dir()
+    )
+
+
+def _read_batch_output(folder: Path) -> Iterator[Document | ReadError]:
+    from tradefacts.batch import read_output
+
+    yield from read_output(folder)
 
 
 def _read_folder(root: Path) -> Iterator[Document | ReadError]:
@@ -344,6 +365,15 @@ class Analysis:
     #: where ``published`` came from: "metadata" (feed, record), "text" (header, dateline)
     published_from: str | None
     facts: list[Fact]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnalysedDocument(Document):
+    """An article whose analysis was made elsewhere (by ``tradefacts batch``): the store
+    keeps its facts, language and date as they are, made by ``extractor``."""
+
+    analysis: Analysis
+    extractor: str
 
 
 def text_date(text: str) -> dt.date | None:

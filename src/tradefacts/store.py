@@ -39,6 +39,7 @@ import pyarrow as pa
 
 from tradefacts.document import Document, ReadError
 from tradefacts.ingest import (
+    AnalysedDocument,
     Analysis,
     IngestSummary,
     Progress,
@@ -50,12 +51,15 @@ from tradefacts.ingest import (
     timer,
 )
 from tradefacts.model import INDICATORS, STATUSES, Fact
+from tradefacts.reconcile import engine as reconcile_engine
+from tradefacts.reconcile.engine import RECONCILE_DDL, RECONCILE_TABLES, ReconcileSummary
 
 __all__ = [
     "BATCH_SIZE",
     "DEFAULT_DB",
     "EXPORT_FORMATS",
     "IngestSummary",
+    "ReconcileSummary",
     "ReextractSummary",
     "Store",
     "StoreError",
@@ -63,7 +67,8 @@ __all__ = [
     "period_bounds",
 ]
 
-SCHEMA_VERSION = 1
+#: 1: articles, facts; 2: the reconciliation tables (docs/schema.md), made on opening a 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "tradefacts.duckdb"
 BATCH_SIZE = 500
 EXPORT_FORMATS = ("csv", "parquet", "jsonl")
@@ -200,6 +205,11 @@ FACT_COLUMNS = (
     "superseded",
 )
 _ARTICLE_SIDE = {"doc_id", "url", "title", "source", "published", "lang"}
+#: the Arrow schema of those rows: ``to_arrow()`` and ``export --format parquet`` give it, and
+#: ``tradefacts batch`` writes its facts in it
+EXPORT_SCHEMA = pa.schema(
+    [(ARTICLE_SCHEMA if c in _ARTICLE_SIDE else FACT_SCHEMA).field(c) for c in FACT_COLUMNS]
+)
 
 
 class StoreError(Exception):
@@ -379,9 +389,28 @@ class _Rows:
     def fact_table(self) -> pa.Table:
         return pa.table(self.facts, schema=FACT_SCHEMA)
 
+    def export_fact_table(self) -> pa.Table:
+        """The facts as ``export`` gives them (``EXPORT_SCHEMA``): each with its article
+        version's ``doc_id``, ``url``, ``title``, ``source``, ``published`` and ``lang``."""
+        a, f = self.articles, self.facts
+        row_of = {key: i for i, key in enumerate(zip(a["id"], a["version"], strict=True))}
+        rows = [row_of[key] for key in zip(f["article_id"], f["version"], strict=True)]
+        columns = {
+            name: [a[name][i] for i in rows] if name in _ARTICLE_SIDE else f[name]
+            for name in FACT_COLUMNS
+        }
+        return pa.table(columns, schema=EXPORT_SCHEMA)
+
+
+#: the row builder, for ``tradefacts.batch`` (which writes the same rows to Parquet)
+Rows = _Rows
+
 
 def _fact_id(key: str, version: int, fact: Fact) -> str:
     """Stable across re-extraction as long as the fact itself does not change."""
+    made = fact.extra.get("batch_fact_id")  # (key, version, id): a fact read from batch output
+    if made is not None and made[0] == key and made[1] == version:
+        return str(made[2])  # its value was rounded on the way: keep the id it was made with
     parts = (
         key,
         str(version),
@@ -485,6 +514,7 @@ class Store:
                 raise StoreError(f"{self.path}: empty database (run `tradefacts ingest` first)")
             self.con.execute("BEGIN TRANSACTION")
             self.con.execute(_DDL)
+            self.con.execute(RECONCILE_DDL)
             self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             self.con.execute("COMMIT")
             return
@@ -503,6 +533,28 @@ class Store:
                 f"{self.path}: made by a newer tradefacts (schema {found}; "
                 f"this one reads {SCHEMA_VERSION})"
             )
+        if found < 2 and not self.read_only:
+            self._add_reconcile_tables(tables)
+
+    def _add_reconcile_tables(self, tables: set[str]) -> None:
+        """Schema 1 -> 2: the reconciliation tables, with every current article queued
+        (the next ingest or ``reconcile`` fills them)."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in RECONCILE_TABLES:
+                if table in tables:
+                    con.execute(f"DROP TABLE {table}")
+            con.execute(RECONCILE_DDL)
+            con.execute("INSERT INTO reconcile_queue SELECT id FROM articles WHERE NOT superseded")
+            con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -532,12 +584,14 @@ class Store:
         batch_size: int = BATCH_SIZE,
         on_error: Callable[[str], None] | None = None,
         on_batch: Callable[[int, IngestSummary], None] | None = None,
+        reconcile: bool = True,
     ) -> IngestSummary:
         """Read, extract and store every article of ``sources`` (see ``iter_inputs``).
 
         ``progress`` shows a progress line on stderr. ``on_error(line)`` is called for each
         error as it happens (they are all in the summary too); ``on_batch(n, summary)``
-        after the n-th batch is committed.
+        after the n-th batch is committed. Then, unless ``reconcile=False``, the claims,
+        contradictions and stories are brought up to date (``reconcile()``).
         """
         self._writable()
         if batch_size < 1:
@@ -573,6 +627,8 @@ class Store:
                 batches += 1
                 if on_batch is not None:
                     on_batch(batches, summary)
+        if reconcile:
+            self.reconcile()
         summary.seconds = clock()
         return summary
 
@@ -599,8 +655,12 @@ class Store:
             if entry is not None and text_hash in entry[1]:
                 summary.unchanged += 1
                 continue
+            made_by = extractor
             try:
-                analysis = analyse(doc.text, doc.date)
+                if isinstance(doc, AnalysedDocument):  # extracted by `tradefacts batch`
+                    analysis, made_by = doc.analysis, doc.extractor
+                else:
+                    analysis = analyse(doc.text, doc.date)
             except Exception as e:  # noqa: BLE001 - one article must not stop the run
                 fail(f"{_where(doc)}: extraction failed: {_reason(e)}")
                 continue
@@ -618,7 +678,7 @@ class Store:
                     supersede.append((key, latest))
                 hashes.add(text_hash)
                 known[key] = (version, hashes)
-            rows.add_article(key, version, doc, text_hash, analysis, when, extractor)
+            rows.add_article(key, version, doc, text_hash, analysis, when, made_by)
         if rows.pending:
             self._write(rows, supersede)
 
@@ -687,6 +747,7 @@ class Store:
                 )
             register("_tf_articles", rows.article_table())
             con.execute("INSERT INTO articles BY NAME SELECT * FROM _tf_articles")
+            con.execute("INSERT INTO reconcile_queue SELECT DISTINCT id FROM _tf_articles")
             if rows.facts["fact_id"]:
                 register("_tf_facts", rows.fact_table())
                 con.execute("INSERT INTO facts BY NAME SELECT * FROM _tf_facts")
@@ -708,12 +769,14 @@ class Store:
         *,
         batch_size: int = BATCH_SIZE,
         on_error: Callable[[str], None] | None = None,
+        reconcile: bool = True,
     ) -> ReextractSummary:
         """Re-run ``extract`` on the stored text of every current article version whose
         facts another extractor version made, and replace those facts (no refetch).
 
         Superseded versions keep the facts they had. One transaction per batch; an article
-        the extractor fails on keeps its old facts and stays stale.
+        the extractor fails on keeps its old facts and stays stale. Then, unless
+        ``reconcile=False``, ``reconcile()``.
         """
         self._writable()
         extractor = extractor_version()
@@ -729,6 +792,8 @@ class Store:
             for i in range(0, len(keys), batch_size):
                 self._reextract_batch(keys[i : i + batch_size], summary, extractor, on_error)
                 bar.advance(len(keys[i : i + batch_size]))
+        if reconcile:
+            self.reconcile()
         summary.seconds = clock()
         return summary
 
@@ -815,6 +880,7 @@ class Store:
                 "WHERE articles.id = d.id AND articles.version = d.version",
                 [extractor],
             )
+            con.execute("INSERT INTO reconcile_queue SELECT id FROM _tf_done")
         summary.articles += len(done["id"])
         summary.facts_before += before
         summary.facts_after += len(rows.facts["fact_id"])
@@ -940,6 +1006,106 @@ class Store:
             Path(tmp).unlink(missing_ok=True)
             raise
         return table.num_rows
+
+    # ------------------------------------------------------------------ reconcile
+
+    def pending(self) -> int:
+        """Articles stored but not yet reconciled (0 after every complete ingest)."""
+        self._reconciled_tables()
+        return reconcile_engine.pending(self.con)
+
+    def reconcile(self, full: bool = False) -> ReconcileSummary:
+        """Bring claims, contradictions and stories up to date with the stored facts: for
+        the articles stored since the last time (``full``: everything, from scratch). One
+        transaction. ``ingest`` and ``reextract`` call it at their end."""
+        self._writable()
+        con = self.con
+        queued = [
+            r[0] for r in con.execute("SELECT DISTINCT article_id FROM reconcile_queue").fetchall()
+        ]
+        full = full or reconcile_engine.needs_full(con)
+        if not full and not queued:
+            return ReconcileSummary()
+        if not full:  # everything queued (a first ingest): the same work, done at once
+            current = con.execute("SELECT count(*) FROM articles WHERE NOT superseded").fetchall()
+            full = len(queued) >= current[0][0]
+        with self._transaction("reconciliation"):
+            return reconcile_engine.run(con, None if full else queued)
+
+    def _reconciled_tables(self) -> None:
+        present = {
+            row[0]
+            for row in self.con.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_catalog = current_database() AND table_schema = 'main'"
+            ).fetchall()
+        }
+        if not set(RECONCILE_TABLES) <= present:
+            raise StoreError(
+                f"{self.path}: made by an older tradefacts, without claims and stories; "
+                "run `tradefacts reconcile` on it once"
+            )
+
+    def claims(self, **filters: Any) -> list[dict[str, Any]]:
+        """Claims, each with its ``sources`` (one dict per fact behind it), most sources
+        first. Filters: ``party``, ``partner``, ``indicator``, ``status`` (as ``facts``),
+        ``period`` (exact), ``since``/``until`` (years), ``min_sources``, ``min_languages``,
+        ``disputed``, ``limit``; ``sources=False`` leaves the sources out."""
+        from tradefacts.reconcile import queries
+
+        self._reconciled_tables()
+        return queries.claims(self.con, **filters)
+
+    def contradictions(self, **filters: Any) -> list[dict[str, Any]]:
+        """Contradictions: two claims of one key with an evidence each (``value_a``,
+        ``evidence_a``, ``url_a``, ... ``value_b``, ...). Filters: ``party``, ``partner``,
+        ``indicator``, ``status``."""
+        from tradefacts.reconcile import queries
+
+        self._reconciled_tables()
+        return queries.contradictions(self.con, **filters)
+
+    def stories(self, *, min_articles: int = 2, party: Any = None) -> list[dict[str, Any]]:
+        """Stories of at least ``min_articles`` articles (an article in no story is one on
+        its own), each with its ``members``, newest first."""
+        from tradefacts.reconcile import queries
+
+        self._reconciled_tables()
+        return queries.stories(self.con, min_articles=min_articles, party=party)
+
+    def story_of(self) -> dict[str, str]:
+        """``{article id: story id}`` for the articles that share a story with another."""
+        self._reconciled_tables()
+        return dict(self.con.execute("SELECT article_id, story_id FROM story_members").fetchall())
+
+    def timeline(
+        self, a: str, b: str, indicator: str | Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The reconciled actual figures between two parties: one series per indicator,
+        direction and unit, with ``years`` (full calendar years), ``partial`` (months,
+        quarters, halves, never mixed into the years) and ``other`` (cumulative or
+        multi-year periods). See docs/reconcile.md."""
+        from tradefacts.reconcile import timeline
+
+        self._reconciled_tables()
+        indicators = _values(indicator, str.lower)
+        _check_known("indicator", indicators, INDICATORS)
+        return timeline.timeline(self.con, a.upper(), b.upper(), indicators or None)
+
+    def targets(self, as_of: dt.date | str | None = None, **filters: Any) -> list[dict[str, Any]]:
+        """Every stated target with its progress and verdict as of ``as_of`` (default:
+        today). Filters: ``party``, ``partner``, ``indicator``. See docs/reconcile.md."""
+        from tradefacts.reconcile import targets
+
+        self._reconciled_tables()
+        if isinstance(as_of, str):
+            try:
+                as_of = dt.date.fromisoformat(as_of)
+            except ValueError:
+                raise StoreError(f"--as-of wants a date like 2026-01-31, not {as_of!r}") from None
+        indicators = _values(filters.pop("indicator", None), str.lower)
+        _check_known("indicator", indicators, INDICATORS)
+        return targets.targets(self.con, as_of=as_of, indicator=indicators or None, **filters)
 
     def stats(self) -> dict[str, Any]:
         """Counts: articles, versions, facts, per language and indicator, stale articles."""

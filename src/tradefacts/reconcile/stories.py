@@ -1,0 +1,380 @@
+"""Stories: the articles that report one event, across languages and outlets.
+
+No translation is needed: the figures an article states are its language-independent
+fingerprint. Two articles are *linked* (docs/reconcile.md has the numbers):
+
+- by **facts**, when they state the same figures: facts of one indicator, parties,
+  status and unit, with periods that agree (equal, or one not given) and values
+  that are one figure written twice (``same_figure``: "over $3.16 bn" and "more than
+  $3.1 bn"). Each shared figure weighs by how telling it is: 0.25 for a round one-digit
+  figure ($5 bn), 1 for two significant digits, 1.5 for three or more; half as much for a
+  target or forecast (repeated for years); +0.5 when both give the same growth rate, half
+  the weight when they give different ones. Linked when the weights add up to
+  ``FACT_LINK`` and the shared figures are at least half of the smaller article's facts,
+  or when they add up to ``FACT_LINK_ALONE`` whatever else the articles say;
+- by **text**, when they are same-language near-duplicates: MinHash (datasketch) over
+  word 3-shingles estimates a Jaccard similarity of at least ``NEAR_DUPLICATE``, and
+  their facts, if both have any, share a pair of parties and do not contradict;
+
+and in both cases only when their publication dates are at most ``LINK_DAYS`` apart. An
+undated article has no date to compare, so only what it says can place it: its figures,
+and the periods they cover (an article about January-August cannot be older than
+August's end, so it is not linked to an article published before).
+
+Stories are the connected groups of links, joined strongest link first, and a link that
+would stretch a story over more than ``STORY_DAYS`` between its first and last dated
+article is not followed (so a recap article does not glue two events together).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tradefacts.reconcile.claims import (
+    FactRow,
+    growth_same,
+    interval,
+    key_period,
+    same_figure,
+    significant_digits,
+)
+
+LINK_DAYS = 3
+STORY_DAYS = 7
+FACT_LINK = 1.0
+FACT_LINK_ALONE = 3.0
+MIN_OVERLAP = 0.5
+NEAR_DUPLICATE = 0.5
+NUM_PERM = 64
+BANDS = 16
+ROWS = NUM_PERM // BANDS
+SHINGLE = 3
+#: at most this many words from the start of an article go into its MinHash
+MAX_WORDS = 600
+#: the MinHash settings, stored with the signatures; another value means recompute them
+#: (datasketch 2 changed its default permutation scheme, so the scheme is named, not assumed)
+MINHASH_SCHEME = "affine32"
+MINHASH_VERSION = f"minhash-{NUM_PERM}x{SHINGLE}-crc32-{MINHASH_SCHEME}-2"
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+# --------------------------------------------------------------------------- MinHash
+
+
+def shingles(text: str) -> list[bytes]:
+    """The distinct word 3-shingles of a text (lower-cased, at most ``MAX_WORDS`` words)."""
+    words = _WORD.findall(text.lower())[:MAX_WORDS]
+    if len(words) < SHINGLE:
+        return [" ".join(words).encode("utf-8", "surrogatepass")] if words else []
+    return list(
+        {
+            " ".join(words[i : i + SHINGLE]).encode("utf-8", "surrogatepass")
+            for i in range(len(words) - SHINGLE + 1)
+        }
+    )
+
+
+def signatures(texts: Sequence[str]) -> list[bytes]:
+    """MinHash signatures (``NUM_PERM`` 32-bit values, as bytes) of texts."""
+    if not texts:
+        return []
+    from datasketch import MinHash
+
+    sets = [shingles(t) or [b""] for t in texts]
+    hashes = MinHash.bulk(
+        sets, num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme=MINHASH_SCHEME
+    )
+    return [m.hashvalues.astype("<u4").tobytes() for m in hashes]
+
+
+def band_hashes(signature: bytes) -> list[int]:
+    """LSH bands: ``BANDS`` signed 64-bit hashes of ``ROWS`` signature values each. Two
+    texts of Jaccard similarity J share at least one band with probability
+    1 - (1 - J^ROWS)^BANDS (0.5: 64 %, 0.6: 89 %, 0.7: 99 %)."""
+    width = 4 * ROWS
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                bytes([b]) + signature[b * width : (b + 1) * width], digest_size=8
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for b in range(BANDS)
+    ]
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """The Jaccard similarity two signatures estimate."""
+    import numpy as np
+
+    x = np.frombuffer(a, dtype="<u4")
+    y = np.frombuffer(b, dtype="<u4")
+    if len(x) != len(y) or not len(x):
+        return 0.0
+    return float((x == y).mean())
+
+
+# --------------------------------------------------------------------------- links
+
+
+@dataclass(slots=True)
+class ArticleInfo:
+    """A current article version with its facts."""
+
+    article_id: str
+    version: int
+    published: dt.date | None
+    lang: str | None
+    facts: list[FactRow] = field(default_factory=list)
+
+    def distinct_facts(self) -> list[FactRow]:
+        seen: dict[tuple[Any, ...], FactRow] = {}
+        for f in self.facts:
+            key = (*f.base_key, f.period, f.value, f.bound, f.value_max)
+            seen.setdefault(key, f)
+        return list(seen.values())
+
+    @property
+    def latest_period_end(self) -> dt.date | None:
+        """The end of the latest period an actual figure of the article covers."""
+        ends = [f.period_end for f in self.facts if f.status == "actual" and f.period_end]
+        return max(ends) if ends else None
+
+    @property
+    def pairs(self) -> set[tuple[str, str]]:
+        return {tuple(sorted((f.party_a, f.party_b))) for f in self.facts}  # type: ignore[misc]
+
+
+@dataclass(slots=True)
+class Link:
+    a: str
+    b: str
+    kind: str  # "facts" or "text"
+    score: float
+    shared: int = 0
+    overlap: float = 0.0
+    similarity: float | None = None
+    days: int | None = None
+
+    def to_row(self) -> dict[str, Any]:
+        return {
+            "article_a": self.a,
+            "article_b": self.b,
+            "kind": self.kind,
+            "score": round(self.score, 6),
+            "shared": self.shared,
+            "overlap": round(self.overlap, 6),
+            "similarity": None if self.similarity is None else round(self.similarity, 6),
+            "days": self.days,
+        }
+
+
+def figure_weight(f: FactRow, g: FactRow) -> float:
+    """How much one shared figure says that two articles report one event."""
+    digits = min(significant_digits(f.value), significant_digits(g.value))
+    w = 0.25 if digits <= 1 else 1.0 if digits == 2 else 1.5
+    if f.status != "actual":
+        w *= 0.5
+    same_growth = growth_same(f.growth_value, g.growth_value)
+    if same_growth is True:
+        w += 0.5
+    elif same_growth is False:
+        w *= 0.5
+    return w
+
+
+def _periods_agree(f: FactRow, g: FactRow) -> bool:
+    if f.period is None or g.period is None:
+        return True
+    return key_period(f.period, f.status) == key_period(g.period, g.status)
+
+
+def _same(f: FactRow, g: FactRow) -> bool:
+    return (
+        f.base_key == g.base_key
+        and _periods_agree(f, g)
+        and same_figure(f.value, f.bound, g.value, g.bound)
+    )
+
+
+def shared_figures(a: ArticleInfo, b: ArticleInfo) -> tuple[float, int, float]:
+    """``(score, shared, overlap)``: the weight of the figures both state (each fact
+    matched at most once, heaviest first), how many, and their share of the smaller
+    article's distinct facts."""
+    fa, fb = a.distinct_facts(), b.distinct_facts()
+    if not fa or not fb:
+        return 0.0, 0, 0.0
+    by_key: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for j, g in enumerate(fb):
+        by_key[g.base_key].append(j)
+    candidates = []
+    for i, f in enumerate(fa):
+        for j in by_key.get(f.base_key, ()):
+            if _same(f, fb[j]):
+                candidates.append((figure_weight(f, fb[j]), i, j))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    score, shared = 0.0, 0
+    for w, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        score += w
+        shared += 1
+    return score, shared, shared / min(len(fa), len(fb))
+
+
+def dates_allow(a: ArticleInfo, b: ArticleInfo) -> tuple[bool, int | None]:
+    """Whether two articles can report one event by their dates; the days between them."""
+    if a.published and b.published:
+        days = abs((a.published - b.published).days)
+        return days <= LINK_DAYS, days
+    dated, undated = (a, b) if a.published else (b, a)
+    if dated.published is None:
+        return True, None
+    end = undated.latest_period_end
+    if end is not None and end > dated.published + dt.timedelta(days=LINK_DAYS):
+        return False, None
+    return True, None
+
+
+def _contradict(a: ArticleInfo, b: ArticleInfo) -> bool:
+    """Some figure of one, for a key and period the other states too, is incompatible
+    (figures scoped to a product left out)."""
+    by_key: dict[tuple[Any, ...], list[FactRow]] = defaultdict(list)
+    for g in b.facts:
+        if g.period and not g.product:
+            by_key[(g.base_key, key_period(g.period, g.status))].append(g)
+    for f in a.facts:
+        if not f.period or f.product:
+            continue
+        others = by_key.get((f.base_key, key_period(f.period, f.status)))
+        if not others:
+            continue
+        mine = f.interval
+        if not any(mine.meets(g.interval) for g in others):
+            return True
+    return False
+
+
+def link(a: ArticleInfo, b: ArticleInfo, text_similarity: float | None = None) -> Link | None:
+    """The link between two articles, or None (see the module docstring)."""
+    if a.article_id == b.article_id:
+        return None
+    allowed, days = dates_allow(a, b)
+    if not allowed:
+        return None
+    x, y = (a, b) if a.article_id < b.article_id else (b, a)
+    score, shared, overlap = shared_figures(a, b)
+    by_facts = score >= FACT_LINK_ALONE or (score >= FACT_LINK and overlap >= MIN_OVERLAP)
+    by_text = (
+        text_similarity is not None
+        and text_similarity >= NEAR_DUPLICATE
+        and a.lang == b.lang
+        and (not a.facts or not b.facts or (bool(a.pairs & b.pairs) and not _contradict(a, b)))
+    )
+    if by_text:
+        assert text_similarity is not None
+        return Link(x.article_id, y.article_id, "text", score + 3 * text_similarity, shared,
+                    overlap, text_similarity, days)  # fmt: skip
+    if by_facts:
+        return Link(x.article_id, y.article_id, "facts", score, shared, overlap,
+                    text_similarity, days)  # fmt: skip
+    return None
+
+
+# --------------------------------------------------------------------------- stories
+
+
+@dataclass(slots=True)
+class Story:
+    story_id: str
+    members: list[str]
+    via: dict[str, tuple[str, float]]  # article -> (kind, score) of its strongest link
+
+
+def group(links: Iterable[Link], published: Mapping[str, dt.date | None]) -> list[Story]:
+    """Stories of two or more articles from the links (see the module docstring)."""
+    parent: dict[str, str] = {}
+    span: dict[str, tuple[dt.date | None, dt.date | None]] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def dates(root: str) -> tuple[dt.date | None, dt.date | None]:
+        if root not in span:
+            d = published.get(root)
+            span[root] = (d, d)
+        return span[root]
+
+    via: dict[str, tuple[str, float]] = {}
+    for ln in sorted(links, key=lambda ln: (-ln.score, ln.a, ln.b)):
+        ra, rb = find(ln.a), find(ln.b)
+        if ra == rb:
+            continue
+        (a0, a1), (b0, b1) = dates(ra), dates(rb)
+        lo = min((d for d in (a0, b0) if d), default=None)
+        hi = max((d for d in (a1, b1) if d), default=None)
+        if lo and hi and (hi - lo).days > STORY_DAYS:
+            continue
+        root, child = (ra, rb) if ra < rb else (rb, ra)
+        parent[child] = root
+        span[root] = (lo, hi)
+        for x in (ln.a, ln.b):
+            if x not in via or via[x][1] < ln.score:
+                via[x] = (ln.kind, ln.score)
+    members: dict[str, list[str]] = defaultdict(list)
+    for x in list(parent):
+        members[find(x)].append(x)
+    stories = []
+    for group_members in members.values():
+        if len(group_members) < 2:
+            continue
+        ordered = sorted(
+            group_members,
+            key=lambda m: (published.get(m) is None, published.get(m) or dt.date.min, m),
+        )
+        raw = "\x1f".join(sorted(group_members))
+        sid = "s" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:15]
+        stories.append(Story(sid, ordered, {m: via[m] for m in ordered if m in via}))
+    stories.sort(key=lambda s: s.story_id)
+    return stories
+
+
+def story_parties(facts: Iterable[FactRow]) -> list[str]:
+    """The parties a story's facts name most, most often first (at most four)."""
+    counts: dict[str, int] = defaultdict(int)
+    for f in facts:
+        for p in {f.party_a, f.party_b}:
+            counts[p] += 1
+    return [p for p, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))][:4]
+
+
+__all__ = [
+    "ArticleInfo",
+    "Link",
+    "Story",
+    "band_hashes",
+    "dates_allow",
+    "group",
+    "interval",
+    "link",
+    "shared_figures",
+    "signatures",
+    "similarity",
+    "story_parties",
+]
