@@ -200,6 +200,8 @@ class TreeMonitor:
         self.peak_rss = self.peak_pss = 0
         self.peak_procs = 0
         self.ticks: dict[int, int] = {}
+        #: (seconds since start, RSS sum in MB) every 10 s: flat or growing
+        self.timeline: list[tuple[float, float]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -217,12 +219,16 @@ class TreeMonitor:
 
     def _run(self) -> None:
         n = 0
+        start = time.perf_counter()
         while not self._stop.is_set():
             pids = _tree(self.pid)
             self.peak_procs = max(self.peak_procs, len(pids))
             for p in pids:
                 self.ticks[p] = max(self.ticks.get(p, 0), _cpu_ticks(p))
-            self.peak_rss = max(self.peak_rss, sum(_rss(p) for p in pids))
+            rss = sum(_rss(p) for p in pids)
+            self.peak_rss = max(self.peak_rss, rss)
+            if n % 40 == 0:
+                self.timeline.append((round(time.perf_counter() - start, 1), round(rss / 1e6, 1)))
             if n % 4 == 0:  # PSS costs more to read: once a second
                 self.peak_pss = max(self.peak_pss, sum(_pss(p) for p in pids))
             n += 1
@@ -266,6 +272,7 @@ def run_engine(
         "peak_rss_mb": round(mon.peak_rss / 1e6, 1),
         "peak_pss_mb": round(mon.peak_pss / 1e6, 1),
         "peak_processes": mon.peak_procs,
+        "rss_mb_every_10s": mon.timeline,
         "cpu_seconds": round(cpu, 1),
         "other_cpu_cores": round(max(0.0, busy - cpu) / seconds, 2),
         "output_files": files,
@@ -305,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extract-only", action="store_true", help="only the one-core timing")
     ap.add_argument("--workdir", type=Path, default=DEFAULT_WORK)
     ap.add_argument("--keep", action="store_true", help="keep the batch outputs")
+    ap.add_argument("--split-mb", type=float, help="passed to every batch run (task size)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--extract-child", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -369,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
     for engine, workers, n in runs:
         corpus = corpus_file(args.workdir, args.profile, args.seed, n)
         out = args.workdir / f"out-{engine}{workers}-{n}"
-        r = run_engine(corpus, out, engine, workers, [])
+        extra = ["--split-mb", str(args.split_mb)] if args.split_mb else []
+        r = run_engine(corpus, out, engine, workers, extra)
         r["n"] = n
         result["runs"].append(r)
         if not args.keep:
