@@ -9,6 +9,7 @@ from tradefacts.model import Fact
 
 def extract(text: str, published: dt.date | str | None = None) -> list[Fact]:
     """Every trade fact of one article (SPEC). Pure and deterministic."""
-    from tradefacts.extract.facts import extract_facts
-
     return extract_facts(text, published)
+
+
+from tradefacts.extract.facts import extract_facts  # noqa: E402 - after extract, for import order

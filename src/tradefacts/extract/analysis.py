@@ -11,14 +11,25 @@ _NAMES: dict[str, list[str]] = {}  # "bound.gt_post" -> ["bound.gt_post", "bound
 _EMPTY: tuple[dict[int, Hit], dict[int, Hit], list[Hit]] = ({}, {}, [])
 
 
+def _names(category: str) -> list[str]:
+    """A category and the categories above it: "bound.gt_post" -> [it, "bound"]."""
+    names = [category]
+    cat = category
+    while "." in cat:
+        cat = cat.rsplit(".", 1)[0]
+        names.append(cat)
+    _NAMES[category] = names
+    return names
+
+
 @dataclass
 class SentenceAnalysis:
     sentence: Sentence
     lexicon: Lexicon
     tokens: list[Token] = field(init=False)
     hits: list[Hit] = field(init=False)
-    starts: dict[int, list[Hit]] = field(init=False)
-    ends: dict[int, list[Hit]] = field(init=False)
+    nums: list[int] = field(init=False)  # indices of the number tokens
+    hit_starts: set[int] = field(init=False)  # tokens where some lexicon phrase starts
     value_tokens: set[int] = field(default_factory=set)
     periods: list = field(default_factory=list)  # filled by the period stage
     _cat_index: dict[str, tuple[dict[int, Hit], dict[int, Hit], list[Hit]]] = field(
@@ -27,12 +38,10 @@ class SentenceAnalysis:
 
     def __post_init__(self) -> None:
         self.tokens = self.sentence.tokens
-        self.hits = self.lexicon.scan([t.norm for t in self.tokens])
-        self.starts = {}
-        self.ends = {}
-        for h in self.hits:
-            self.starts.setdefault(h.start, []).append(h)
-            self.ends.setdefault(h.end, []).append(h)
+        toks = self.tokens
+        self.nums = [i for i, t in enumerate(toks) if t[4] == "num"]
+        self.hits = hits = self.lexicon.scan([t[1] for t in toks])
+        self.hit_starts = {h[2] for h in hits}
         self._build_index()
 
     def index(self, category: str) -> tuple[dict[int, Hit], dict[int, Hit], list[Hit]]:
@@ -46,26 +55,21 @@ class SentenceAnalysis:
     def _build_index(self) -> None:
         idx = self._cat_index
         for h in self.hits:
-            names = _NAMES.get(h.category)
-            if names is None:
-                cat = h.category
-                names = [cat]
-                while "." in cat:
-                    cat = cat.rsplit(".", 1)[0]
-                    names.append(cat)
-                _NAMES[h.category] = names
+            cat, s, e = h[0], h[2], h[3]
+            names = _NAMES.get(cat) or _names(cat)
             for name in names:
                 entry = idx.get(name)
                 if entry is None:
-                    entry = idx[name] = ({}, {}, [])
+                    idx[name] = ({s: h}, {e: h}, [h])
+                    continue
                 by_start, by_end, all_hits = entry
                 all_hits.append(h)
-                cur = by_start.get(h.start)
-                if cur is None or h.end > cur.end:
-                    by_start[h.start] = h
-                cur = by_end.get(h.end)
-                if cur is None or h.start < cur.start:
-                    by_end[h.end] = h
+                cur = by_start.get(s)
+                if cur is None or e > cur[3]:
+                    by_start[s] = h
+                cur = by_end.get(e)
+                if cur is None or s < cur[2]:
+                    by_end[e] = h
 
     def first_hit(self, category: str, i: int) -> Hit | None:
         """The longest hit of ``category`` (or a sub-category of it) starting at token i."""

@@ -20,6 +20,8 @@ from tradefacts.extract.periods import PeriodMention
 from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
 from tradefacts.model import Fact, Growth
 
+_YEAR_AT_START = re.compile(r"\d{4}")
+
 
 @dataclass
 class Context:
@@ -46,9 +48,9 @@ class Context:
     def year(self, si: int) -> int | None:
         """The year the article is talking about, for a month range written without one."""
         if self.period_set and self.period and si - self.period_sent <= INHERIT_WINDOW:
-            m = re.match(r"(\d{4})", self.period.lstrip("./"))
+            m = _YEAR_AT_START.match(self.period.lstrip("./"))
             if m:
-                return int(m.group(1))
+                return int(m.group(0))
         return None
 
 

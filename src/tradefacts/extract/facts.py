@@ -41,11 +41,14 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
         pub = publication_date(text, lex)
     sentences = split_sentences(text, lex.abbreviations, lex.closing_abbreviations)
     # context only flows forward: nothing after the last sentence with a figure matters
+    # context only flows forward: nothing after the last sentence with a figure matters
     figure = lex.figure_re
-    last = next(
-        (i for i in range(len(sentences) - 1, -1, -1) if figure.search(sentences[i].text.lower())),
-        -1,
-    )
+    last = len(sentences) - 1
+    while last >= 0:
+        t = sentences[last].text
+        if _DIGIT.search(t) or figure.search(t.lower()):
+            break
+        last -= 1
     if last < 0:
         return []
     sentences = sentences[: last + 1]
@@ -305,16 +308,14 @@ def _key(f: Fact) -> tuple:
     )
 
 
-_DEC_COMMA = re.compile(r"\d,\d{1,2}(?!\d)")
-_DEC_POINT = re.compile(r"\d\.\d{1,2}(?!\d)")
-
-
-_DEC_COMMA = re.compile(r"\d,\d{1,2}(?!\d)")
-_DEC_POINT = re.compile(r"\d\.\d{1,2}(?!\d)")
+_DIGIT = re.compile(r"\d")
+_DECIMAL_MARK = re.compile(r"\d([,.])\d{1,2}(?!\d)")
 
 
 def _decimal_comma(text: str) -> bool:
-    return len(_DEC_COMMA.findall(text)) >= len(_DEC_POINT.findall(text))
+    """Does the text write decimals with a comma ("3,4 млрд") rather than a point?"""
+    marks = _DECIMAL_MARK.findall(text)
+    return 2 * marks.count(",") >= len(marks)
 
 
 def sentences_of(text: str) -> list[Sentence]:

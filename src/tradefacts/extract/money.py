@@ -46,23 +46,35 @@ def _num_at(sa: SentenceAnalysis, i: int, decimal_comma: bool, scaled: bool) -> 
 
 def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value], list[Percent]]:
     toks = sa.tokens
+    # the hits asked about, by the token they start (…_at) or end (…_ending) at
+    index = sa.index
+    currency_at = index("currency")[0]
+    growth_multiple_at = index("growth.multiple")[0]
+    growth_multiple_word_at = index("growth.multiple_word")[0]
+    growth_percent_at = index("growth.percent")[0]
+    number_word_at = index("number_word")[0]
+    scale_at = index("scale")[0]
+    unit_at = index("unit")[0]
+    currency_ending = index("currency")[1]
     n = len(toks)
     values: list[Value] = []
     percents: list[Percent] = []
     words_that_count = set(sa.index("number_word")[0]) | set(sa.index("growth.multiple_word")[0])
-    if not words_that_count and not any(t.kind == "num" for t in toks):
+    if not words_that_count and not sa.nums:
         return values, percents
+    # only numbers and number words can start an amount: visit just those tokens
+    cands = sorted(words_that_count.union(sa.nums)) if words_that_count else sa.nums
     i = 0
-    while i < n:
+    for c in cands:
+        if c < i:
+            continue  # inside the amount found last
+        i = c
         t = toks[i]
         nw = None
-        if t.kind != "num" and i not in words_that_count:
-            i += 1
-            continue
         if t.kind != "num":
-            nw = sa.longest_hit("number_word", i)
+            nw = number_word_at.get(i)
             if nw is None:
-                mw = sa.first_hit("growth.multiple_word", i)
+                mw = growth_multiple_word_at.get(i)
                 if mw:
                     percents.append(Percent((float(mw.payload) - 1) * 100, i, mw.end, "mult"))
                     i = mw.end
@@ -72,8 +84,8 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
         start = i
         j = nw.end if nw else i + 1
         # a scale word may follow: decide comma-vs-thousands with that knowledge
-        scaled_ahead = sa.first_hit("scale", j) is not None or (
-            j + 1 < n and sa.first_hit("scale", j + 2 if toks[j].text in DASHES else j) is not None
+        scaled_ahead = scale_at.get(j) is not None or (
+            j + 1 < n and scale_at.get(j + 2 if toks[j].text in DASHES else j) is not None
         )
         base = float(nw.payload) if nw else _num_at(sa, i, decimal_comma, scaled_ahead)
         if base is None:
@@ -92,7 +104,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
             else:
                 vmax = None
         # percent / multiple
-        ph = sa.first_hit("growth.percent", j)
+        ph = growth_percent_at.get(j)
         if ph and not nw:
             pend, pcase = _glued_ending(sa, ph.end, ph.case)
             p = Percent(base, start, pend, "pct", value_max=vmax, case=pcase)
@@ -101,7 +113,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
             percents.append(p)
             i = ph.end
             continue
-        mh = sa.first_hit("growth.multiple", j)
+        mh = growth_multiple_at.get(j)
         if mh:
             percents.append(Percent((base - 1) * 100, start, mh.end, "mult", case=mh.case))
             i = mh.end
@@ -111,7 +123,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
         total = None
         k = j
         case = None
-        sh = sa.first_hit("scale", k)
+        sh = scale_at.get(k)
         if sh:
             mult = float(sh.payload)
             case = sh.case
@@ -120,7 +132,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
             total = base * mult
             while k < n and toks[k].kind == "num":
                 nxt = _num_at(sa, k, decimal_comma, True)
-                sh2 = sa.first_hit("scale", k + 1)
+                sh2 = scale_at.get(k + 1)
                 if nxt is None:
                     break
                 if sh2 and float(sh2.payload) < mult:
@@ -129,7 +141,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
                     case = sh2.case
                     k = _skip_abbrev_dot(sa, sh2.end)
                     continue
-                if sh2 is None and sa.first_hit("currency", k + 1) and mult >= 1e6:
+                if sh2 is None and currency_at.get(k + 1) and mult >= 1e6:
                     if nxt != int(nxt):  # "2 млрд 351,5 долларов": the lower scale is implied
                         total += nxt * mult / 1000
                     elif nxt < 1000:
@@ -140,25 +152,21 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
         # unit after the number (skipping a parenthesis opener: "28 (миллиардов долларов)")
         unit = None
         post_bound = None
-        if (
-            sh
-            and case == "ablative"
-            and not (sa.first_hit("currency", k) or sa.first_hit("unit", k))
-        ):
+        if sh and case == "ablative" and not (currency_at.get(k) or unit_at.get(k)):
             # "5 миллиарддан ашык долларды": the bound stands between scale and currency
             for cat, b in (("bound.gt_post", "gt"), ("bound.lt_post", "lt")):
                 bh = sa.first_hit(cat, k)
-                if bh and (sa.first_hit("currency", bh.end) or sa.first_hit("unit", bh.end)):
+                if bh and (currency_at.get(bh.end) or unit_at.get(bh.end)):
                     post_bound, k = b, bh.end
                     break
-        ch = sa.first_hit("currency", k) or sa.first_hit("unit", k)
+        ch = currency_at.get(k) or unit_at.get(k)
         if ch:
             unit = str(ch.payload)
             case = ch.case
             k = ch.end
             k = _skip_abbrev_dot(sa, k)
         # unit before the number ("$22 млрд", "US$ 5 bn", "USD 31.2 billion")
-        pre = sa.last_hit_ending("currency", start)
+        pre = currency_ending.get(start)
         if pre is not None and not _symbolic(sa, pre.start, pre.end):
             pre = None  # "1,2 млрд долларлық жеті жоба": a currency word belongs to what precedes
         if unit is None and pre is not None:
@@ -312,6 +320,8 @@ def _bounds(sa: SentenceAnalysis, values: list[Value], percents: list[Percent]) 
 
 
 def _best_bound_pre(sa: SentenceAnalysis, e: int) -> str | None:
+    if e not in sa.index("bound")[1]:
+        return None  # no bound cue at all ends there
     for cat, b in (("bound.gt_pre", "gt"), ("bound.lt_pre", "lt"), ("bound.approx_pre", "approx")):
         if sa.last_hit_ending(cat, e):
             return b
@@ -332,6 +342,8 @@ def _bound_post(sa: SentenceAnalysis, k: int, case: str | None) -> str | None:
                     k += 1
                     break
             k += 1
+    if k not in sa.index("bound")[0]:
+        return None  # no bound cue at all starts there
     for cat, b, need in (
         ("bound.gt_post", "gt", "ablative"),
         ("bound.lt_post", "lt", "ablative"),

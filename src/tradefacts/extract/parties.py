@@ -42,7 +42,15 @@ class PartyMention:
 def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
     """Party mentions of a sentence; tokens in ``blocked`` (currency words like "АҚШ
     доллары") are not parties."""
-    raw = [h for h in sa.hits if h.category in ("party", "party_weak")]
+    # the hits asked about, by the token they start (…_at) or end (…_ending) at
+    index = sa.index
+    discourse_country_word_at = index("discourse.country_word")[0]
+    role_among_at = index("role.among")[0]
+    role_investor_word_at = index("role.investor_word")[0]
+    role_among_ending = index("role.among")[1]
+    role_and_ending = index("role.and")[1]
+    role_article_ending = index("role.article")[1]
+    raw = sa.hits_of("party") + sa.hits_of("party_weak")
     raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[PartyMention] = []
     covered_until = -1
@@ -55,25 +63,25 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
         # "ТМҰ елдерінен", "ТМҰ мемлекеттерінің экономикаларына": the case sits on the noun
         k = h.end
         for _ in range(2):
-            cw = sa.first_hit("discourse.country_word", k)
+            cw = discourse_country_word_at.get(k)
             if not cw:
                 break
             role = _CASE_ROLE.get(cw.case or "", role)
             end = k = cw.end
         # "среди стран СНГ", "MDH davlatlari orasida": a scope, not a party
-        if sa.last_hit_ending("role.among", h.start) or sa.first_hit("role.among", end):
+        if role_among_ending.get(h.start) or role_among_at.get(end):
             continue
         # prepositions before the name (ru/en)
         pre_k = h.start
         for cat, r in (("role.dest", "dest"), ("role.src", "src"), ("role.with", "with")):
             ph = sa.last_hit_ending(cat, pre_k)
-            art = sa.last_hit_ending("role.article", pre_k)
+            art = role_article_ending.get(pre_k)
             if ph is None and art is not None:  # "to the EU"
                 ph = sa.last_hit_ending(cat, art.start)
             if ph:
                 role = r
                 break
-        if sa.first_hit("role.investor_word", end):
+        if role_investor_word_at.get(end):
             role = "src"  # "Chinese investors", "китайские инвестиции в ..."
         partner_of = (
             role == "gen" and sa.any_hit("discourse.partner_word", end, end + 4) is not None
@@ -86,7 +94,7 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
             and out[-1].code == region_country(code)
         ):
             out.pop()  # "Хитойнинг Шинжон-Уйғур автоном райони": the region, not its country
-        listed = sa.last_hit_ending("role.and", h.start) is not None
+        listed = role_and_ending.get(h.start) is not None
         out.append(
             PartyMention(
                 code,

@@ -16,6 +16,8 @@ from tradefacts.extract.tokens import HEADER_RE, tokenize
 from tradefacts.lang.lexicon import Lexicon
 
 YEAR_MIN, YEAR_MAX = 1990, 2060
+_YEAR_RE = re.compile(r"\d{4}")
+_ISO_PREFIX = re.compile(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 
 
 @dataclass(slots=True)
@@ -39,7 +41,7 @@ def shift_period(p: str | None, years: int) -> str | None:
     """The same period ``years`` years later (negative: earlier)."""
     if p is None:
         return None
-    return re.sub(r"\d{4}", lambda m: f"{int(m.group(0)) + years:04d}", p)
+    return _YEAR_RE.sub(lambda m: f"{int(m.group(0)) + years:04d}", p)
 
 
 # ---------------------------------------------------------------- publication date
@@ -48,7 +50,7 @@ def shift_period(p: str | None, years: int) -> str | None:
 def parse_iso(s: str | dt.date | None) -> dt.date | None:
     if s is None or isinstance(s, dt.date):
         return s
-    m = re.match(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", s)
+    m = _ISO_PREFIX.match(s)
     if not m:
         return None
     try:
@@ -168,7 +170,7 @@ def find_periods(
     toks = sa.tokens
     n = len(toks)
     out: list[PeriodMention] = []
-    if not (sa.hits_of("period") or sa.hits_of("month") or any(t.kind == "num" for t in toks)):
+    if not (sa.nums or sa.hits_of("period") or sa.hits_of("month")):
         return out
     used: set[int] = set()
     value_tokens = sa.value_tokens
@@ -218,26 +220,28 @@ def find_periods(
         return pub.year, a, b
 
     # tokens where a period can start: numbers and period, month, ordinal, number words
-    starters: set[int] = set()
+    starters: set[int] = set(sa.nums)
     for cat in ("period", "month", "ordinal", "number_word"):
         starters.update(sa.index(cat)[0])
     sentence_year: list[int | None] = [None]  # year of the last absolute period seen so far
+    hit_starts = sa.hit_starts
     i = 0
-    while i < n:
+    for c in sorted(starters):
+        if c < i:
+            continue  # inside the period found last
+        i = c
         if (
             out
             and out[-1].value
             and out[-1].kind in ("year", "year_end", "range", "month", "months", "half", "quarter")
         ):
-            m = re.match(r"(\d{4})", out[-1].value.lstrip("./"))
+            m = _YEAR_RE.match(out[-1].value.lstrip("./"))
             if m:
-                sentence_year[0] = int(m.group(1))
+                sentence_year[0] = int(m.group(0))
         t = toks[i]
-        if t.kind != "num" and i not in starters:
-            i += 1
-            continue
+        here = i in hit_starts  # a number token starts no phrase: skip the phrase checks
         # -- month ranges and single months
-        mh = sa.first_hit("month", i)
+        mh = sa.first_hit("month", i) if here else None
         if mh and i not in used:
             m1 = int(mh.payload)
             j = mh.end
@@ -300,7 +304,7 @@ def find_periods(
             i = j
             continue
         # -- "the first month of 2026", "биринчи ойида"
-        oh = sa.first_hit("ordinal", i)
+        oh = sa.first_hit("ordinal", i) if here else None
         if oh and i not in used and oh.end < n:
             mw = sa.first_hit("period.month_word", oh.end)
             if mw:
@@ -323,7 +327,7 @@ def find_periods(
                     i = mw.end
                     continue
         # -- halves and quarters
-        hh = sa.first_hit("period.half", i) or sa.first_hit("period.quarter", i)
+        hh = (sa.first_hit("period.half", i) or sa.first_hit("period.quarter", i)) if here else None
         if hh and i not in used:
             is_half = hh.category == "period.half"
             a = i
@@ -418,6 +422,9 @@ def find_periods(
             i = b
             continue
         # -- relative years
+        if not here:
+            i += 1
+            continue
         for cat, delta in (("period.last_year", -1), ("period.this_year", 0)):
             h = sa.first_hit(cat, i)
             if h and i not in used:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from tradefacts.lang.lexicon import APOSTROPHES, norm
+from tradefacts.lang.lexicon import _NORM_CACHE, APOSTROPHES, norm
 
 #: the optional corpus header: `` date YYYY-MM-DD `` (day optional) at the very start
 HEADER_RE = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
@@ -50,22 +50,44 @@ class Sentence:
         return self._tokens
 
 
+#: the token pattern with the whitespace before each token, so that one ``findall`` gives
+#: every token with its kind (the group that matched) and whether a space precedes it
+_SPACED_TOKEN_RE = re.compile(
+    rf"(\s*)(?:([^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*)|({_DATE})|({_NUM})|(\S))", re.UNICODE
+)
+
+
 def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """The tokens of ``text``; offsets are shifted by ``offset`` (the text's start)."""
     out: list[Token] = []
     append = out.append
     make = tuple.__new__  # a NamedTuple without its Python-level __new__: tokens are many
-    prev_end = -1
-    for m in TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "p"
-        s, e = m.span()
-        tok = m.group()
-        low = norm(tok) if kind == "word" else tok
-        append(make(Token, (tok, low, s + offset, e + offset, kind, s != prev_end)))
-        prev_end = e
+    cache = _NORM_CACHE
+    pos = offset
+    first = True
+    for ws, word, date, num, punct in _SPACED_TOKEN_RE.findall(text):
+        if ws:
+            pos += len(ws)
+        if word:
+            end = pos + len(word)
+            low = cache.get(word) or norm(word)
+            append(make(Token, (word, low, pos, end, "word", bool(ws) or first)))
+        elif num:
+            end = pos + len(num)
+            append(make(Token, (num, num, pos, end, "num", bool(ws) or first)))
+        elif punct:
+            end = pos + 1
+            append(make(Token, (punct, punct, pos, end, "p", bool(ws) or first)))
+        else:
+            end = pos + len(date)
+            append(make(Token, (date, date, pos, end, "date", bool(ws) or first)))
+        pos = end
+        first = False
     return out
 
 
 _END_RE = re.compile(r"[.!?…]+[»\"”')\]]*(?=\s)")
+_LINE_RE = re.compile(r"[^\n\r]+")
 _ABBR_WORD_RE = re.compile(r"([^\W\d_]+)\Z")
 _END_OF_LINE_RE = re.compile(r"[.!?…:»\"”]\s*$")
 _NEXT_WORD_RE = re.compile(r"\s*[«\"“(]?([^\W\d_]+)")
@@ -99,7 +121,7 @@ def split_sentences(
     para = 0
     pos = body_start
     first = True
-    for line_m in re.finditer(r"[^\n\r]+", text[body_start:]):
+    for line_m in _LINE_RE.finditer(text[body_start:]):
         ls, le = line_m.start() + body_start, line_m.end() + body_start
         if text[pos:ls].count("\n") >= 1 or text[pos:ls].count("\r") >= 1:
             para += 1

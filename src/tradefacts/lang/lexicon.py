@@ -161,11 +161,13 @@ class Lexicon:
     def candidates(
         self, tok: str
     ) -> tuple[
-        tuple[tuple[str, Any, str | None, str, str], ...], tuple[tuple[Entry, tuple[str, ...]], ...]
+        tuple[tuple[str, Any, str | None, str, str], ...],
+        dict[str, tuple[tuple[Entry, tuple[str, ...]], ...]],
     ]:
         """What may start at a token (cached): one-word phrases as ready readings
         (category, payload, case, lang, ending), each distinct reading once, and the
-        multi-word entries whose first word matches, with the endings it carried."""
+        multi-word entries whose first word matches, with the endings it carried, by the
+        first letter of their second word."""
         found = self._cand_cache.get(tok)
         if found is not None:
             return found
@@ -189,7 +191,13 @@ class Lexicon:
                     key = (e.category, e.payload, case)
                     if key not in singles:  # the same word known to several languages
                         singles[key] = (e.category, e.payload, case, e.lang, "".join(chain))
-        found = (tuple(singles.values()), tuple(multis))
+        # multi-word phrases grouped by the first letter of their second word, so that a
+        # scan tries only those the next token can continue ("в" starts dozens of phrases)
+        by_next: dict[str, tuple[tuple[Entry, tuple[str, ...]], ...]] = {}
+        for e, chain in multis:
+            key = e.words[1][0][:1]
+            by_next[key] = (*by_next.get(key, ()), (e, chain))
+        found = (tuple(singles.values()), by_next) if singles or multis else _NOTHING
         if len(self._cand_cache) < 500_000:
             self._cand_cache[tok] = found
         return found
@@ -199,40 +207,49 @@ class Lexicon:
 
         The same phrase known to several languages ("экспорт", "млн") is reported once
         per distinct grammatical reading."""
+        cache = self._cand_cache
+        get = cache.get
+        found = [get(tok) for tok in tokens]
+        if None in found:  # tokens not seen before: look them up once
+            found = [
+                f if f is not None else self.candidates(t)
+                for f, t in zip(found, tokens, strict=True)
+            ]
         hits: list[Hit] = []
         append = hits.append
         make = tuple.__new__  # a NamedTuple without its Python-level __new__: hits are many
-        seen: set[tuple[Any, ...]] = set()
+        seen: set[tuple[Any, ...]] | None = None
         n = len(tokens)
-        cache = self._cand_cache
-        for i, tok in enumerate(tokens):
-            found = cache.get(tok)
-            singles, multis = found if found is not None else self.candidates(tok)
+        for i in [i for i, f in enumerate(found) if f is not _NOTHING]:
+            singles, by_next = found[i]
             for cat, payload, case, lang, suffix in singles:
                 append(make(Hit, (cat, payload, i, i + 1, case, lang, suffix)))
-            if not multis:
+            if not by_next or i + 1 >= n:
                 continue
-            for e, chain in multis:
+            for e, chain in by_next.get(tokens[i + 1][:1], ()):
                 j = i + 1
-                ok = True
                 for stem2, mode2 in e.words[1:]:
                     if j >= n:
-                        ok = False
                         break
                     nxt = self.word_matches(stem2, mode2, tokens[j], e.lang)
                     if nxt is None:
-                        ok = False
                         break
                     chain = nxt
                     j += 1
-                if ok:
+                else:
                     case = self.case_of(e.lang, chain)
                     key = (e.category, e.payload, i, j, case)
-                    if key in seen:
+                    if seen is None:
+                        seen = set()
+                    elif key in seen:
                         continue
                     seen.add(key)
                     append(make(Hit, (e.category, e.payload, i, j, case, e.lang, "".join(chain))))
         return hits
+
+
+#: what most tokens may start: nothing (one shared object, so a scan can skip it by identity)
+_NOTHING: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
 
 
 def _get(d: dict[str, Any], dotted: str) -> Any:
