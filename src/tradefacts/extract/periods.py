@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.tokens import HEADER_RE, tokenize
-from tradefacts.lang.lexicon import Lexicon
+from tradefacts.lang.lexicon import APOSTROPHES, Lexicon, norm
 
 YEAR_MIN, YEAR_MAX = 1990, 2060
 _YEAR_RE = re.compile(r"\d{4}")
@@ -104,7 +104,9 @@ def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
         d = _safe_date(y, b, a) or _safe_date(y, a, b)  # dd.mm.yyyy, else mm/dd/yyyy
         if d:
             return d
-    if not _WORDY_DATE.search(zone) or not lexicon.month_re.search(zone.lower()):
+    if not any(
+        _month_word_before(zone, m.start() + 1, lexicon) for m in _WORDY_DATE.finditer(zone)
+    ):
         return None
     toks = tokenize(zone)
     norms = [t.norm for t in toks]
@@ -137,6 +139,18 @@ def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
                 if d:
                     return d
     return None
+
+
+def _month_word_before(zone: str, end: int, lexicon: Lexicon) -> bool:
+    """Is the word ending at ``end`` (just before a day or a year) a month name?"""
+    start = end
+    while start > 0 and (zone[start - 1].isalpha() or zone[start - 1] in APOSTROPHES):
+        start -= 1
+    word = zone[start:end]
+    if len(word) < 3:
+        return False
+    singles, _ = lexicon.candidates(norm(word))
+    return any(reading[0] == "month" for reading in singles)
 
 
 def _safe_date(y: int, m: int, d: int) -> dt.date | None:
