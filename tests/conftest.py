@@ -104,3 +104,59 @@ def snapshot() -> Callable[[Any], dict[str, list[tuple[Any, ...]]]]:
         return {t: table_rows(target.con, t) for t in ("articles", "facts", "meta")}
 
     return take
+
+
+# --------------------------------------------------------------------------- the API's databases
+
+#: two articles beside the demo corpus for the API and dashboard tests: a Russian report of
+#: the Kazakh article 001 (one story in two languages) and an English one that gives another
+#: 2024 turnover for the same pair (a contradiction)
+STORY_ARTICLES = {
+    "010_ru_kaz_uzb_story.txt": (
+        " date 2025-10-15 Товарооборот Казахстана и Узбекистана за девять месяцев превысил "
+        "3,2 млрд долларов\n"
+        "Астана. Товарооборот между Казахстаном и Узбекистаном в январе-сентябре 2025 года "
+        "превысил 3,2 млрд долларов, сообщило министерство торговли и интеграции.\n\n"
+        "Экспорт Казахстана в Узбекистан за девять месяцев составил 2,1 млрд долларов, импорт "
+        "из Узбекистана — 1,1 млрд долларов.\n\n"
+        "В 2024 году товарооборот двух стран составил 4,4 млрд долларов. Стороны намерены "
+        "довести его до 10 млрд долларов к 2030 году.\n"
+    ),
+    "011_en_kaz_uzb_disputed.txt": (
+        " date 2025-11-28 Kazakhstan-Uzbekistan trade: a different count for last year\n"
+        "TASHKENT – Trade between Kazakhstan and Uzbekistan reached $4.9 billion in 2024, "
+        "according to Uzbekistan's statistics agency, which counts re-exports differently.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database built from the demo corpus (demo/articles, demo/articles.jsonl), once."""
+    from tradefacts.store import Store
+
+    path = tmp_path_factory.mktemp("demo_db") / "demo.duckdb"
+    with Store(path) as store:
+        summary = store.ingest([REPO / "demo" / "articles", REPO / "demo" / "articles.jsonl"])
+    assert not summary.errors, summary.errors
+    return path
+
+
+@pytest.fixture(scope="session")
+def story_db(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> Path:
+    """The demo database plus ``STORY_ARTICLES``: a story in two languages, a contradiction."""
+    import shutil
+
+    from tradefacts.store import Store
+
+    folder = tmp_path_factory.mktemp("story_db")
+    extra = folder / "extra"
+    extra.mkdir()
+    for name, text in STORY_ARTICLES.items():
+        (extra / name).write_text(text, encoding="utf-8")
+    path = folder / "story.duckdb"
+    shutil.copyfile(demo_db, path)
+    with Store(path) as store:
+        summary = store.ingest([extra])
+    assert not summary.errors, summary.errors
+    return path

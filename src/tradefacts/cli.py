@@ -713,7 +713,7 @@ def _utf8_stdio() -> None:
 
 # Commands of the later stages live beside their code and join this one app here: each
 # module defines ``register(app)``. A module that is not there (yet) is simply skipped.
-_COMMAND_MODULES = ("tradefacts.reconcile.commands", "tradefacts.batch")
+_COMMAND_MODULES = ("tradefacts.reconcile.commands", "tradefacts.batch", "tradefacts.api.commands")
 
 
 def _register_commands() -> None:

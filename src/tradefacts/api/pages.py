@@ -1,0 +1,313 @@
+"""The dashboard: server-rendered pages (Jinja2) over the same queries as the API.
+
+Charts are drawn by Plotly.js from the installed ``plotly`` Python package
+(``plotly/package_data/plotly.min.js``), served at ``/vendor/plotly-<version>.min.js``:
+nothing comes from the internet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gzip
+import hashlib
+import importlib.metadata
+import importlib.util
+import threading
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.staticfiles import StaticFiles
+
+from tradefacts import __version__
+from tradefacts.api import charts, data, fmt
+from tradefacts.api.app import (
+    AsOf,
+    Db,
+    Indicator,
+    Lang,
+    Partner,
+    Party,
+    Status,
+)
+from tradefacts.api.data import PAGE_MAX, PAGE_SIZE_MAX
+
+_env = Environment(
+    loader=PackageLoader("tradefacts.api", "templates"),
+    autoescape=select_autoescape(("html",)),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.filters.update(fmt.FILTERS)
+_env.globals.update(fmt.GLOBALS)
+_env.globals["version"] = __version__
+templates = Jinja2Templates(env=_env)
+
+#: rows per page of the facts table
+FACTS_PAGE = 100
+
+
+# --------------------------------------------------------------------------- plotly.js
+
+
+def plotly_version() -> str:
+    try:
+        return importlib.metadata.version("plotly")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        return "0"
+
+
+def plotly_file() -> Path:
+    """``plotly.min.js`` of the installed ``plotly`` package (found without importing it)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
+        raise FileNotFoundError("the plotly package is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return folder / "package_data" / "plotly.min.js"
+
+
+@functools.cache
+def _plotly_bytes() -> tuple[bytes, bytes, str]:
+    raw = plotly_file().read_bytes()
+    return raw, gzip.compress(raw, compresslevel=6, mtime=0), hashlib.sha1(raw).hexdigest()[:16]
+
+
+_env.globals["plotly_src"] = f"/vendor/plotly-{plotly_version()}.min.js"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def render_error(request: Request, status: int, message: str) -> HTMLResponse:
+    titles = {404: "Not found", 422: "Invalid request", 413: "Too large", 503: "Busy"}
+    return render(
+        request,
+        "error.html",
+        status=status,
+        status_code=status,
+        title=titles.get(status, "Error"),
+        message=message,
+    )
+
+
+def _lang_tag(lang: str | None) -> str | None:
+    """An HTML lang attribute: ``uz-Cyrl`` as it is, nothing for ``und``."""
+    return None if not lang or lang == "und" else lang
+
+
+_env.globals["lang_tag"] = _lang_tag
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def install(app: FastAPI) -> None:
+    """The dashboard routes, the static files and the bundled Plotly.js."""
+    app.mount("/static", StaticFiles(packages=[("tradefacts.api", "static")]), name="static")
+    threading.Thread(target=_plotly_bytes, daemon=True).start()  # gzip it once, early
+    for name in _env.list_templates():  # compiled now, not by the first visitor
+        _env.get_template(name)
+
+    @app.get("/vendor/plotly-{version}.min.js", include_in_schema=False)
+    def plotly_js(request: Request, version: str) -> Response:
+        raw, packed, etag = _plotly_bytes()
+        headers = {
+            "Cache-Control": "public, max-age=31536000, immutable",
+            "ETag": f'"{etag}"',
+            "Vary": "Accept-Encoding",
+        }
+        if request.headers.get("if-none-match") == f'"{etag}"':
+            return Response(status_code=304, headers=headers)
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            headers["Content-Encoding"] = "gzip"
+            return Response(packed, media_type="text/javascript", headers=headers)
+        return Response(raw, media_type="text/javascript", headers=headers)
+
+    app.include_router(_router())
+
+
+def _router() -> APIRouter:
+    router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+    @router.get("/")
+    def overview(request: Request, db: Db, as_of: AsOf = None) -> HTMLResponse:
+        when = as_of or dt.date.today()
+        with db.read() as store:
+            stats = store.stats()
+            pairs = data.pairs(store, when)
+            n_contradictions = store.con.execute("SELECT count(*) FROM contradictions").fetchall()
+            n_stories = store.con.execute("SELECT count(*) FROM stories").fetchall()
+        return render(
+            request,
+            "overview.html",
+            nav="pairs",
+            stats=stats,
+            pairs=pairs,
+            as_of=when,
+            contradictions=n_contradictions[0][0],
+            stories=n_stories[0][0],
+        )
+
+    @router.get("/pairs/{a}/{b}")
+    def pair(
+        request: Request,
+        db: Db,
+        a: Annotated[str, PathParam(max_length=12)],
+        b: Annotated[str, PathParam(max_length=12)],
+        as_of: AsOf = None,
+    ) -> HTMLResponse:
+        x, y = data.party_code("a", a), data.party_code("b", b)
+        when = as_of or dt.date.today()
+        with db.read() as store:
+            detail = data.pair(store, x, y, when)
+        figures = charts.figures(detail)
+        return render(
+            request,
+            "pair.html",
+            nav="pairs",
+            pair=detail,
+            figures=figures,
+            legend=charts.LEGEND,
+            as_of=when,
+        )
+
+    @router.get("/facts")
+    def facts(
+        request: Request,
+        db: Db,
+        party: Party = None,
+        partner: Partner = None,
+        indicator: Indicator = None,
+        status: Status = None,
+        lang: Lang = None,
+        since: Annotated[str | None, Query(max_length=4, pattern=r"^(\d{4})?$")] = None,
+        until: Annotated[str | None, Query(max_length=4, pattern=r"^(\d{4})?$")] = None,
+        include_superseded: bool = False,
+        page: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 1,
+    ) -> HTMLResponse:
+        first = int(since) if since else None
+        last = int(until) if until else None
+        params = {
+            "party": party or "",
+            "partner": partner or "",
+            "indicator": indicator or "",
+            "status": status or "",
+            "lang": lang or "",
+            "since": since or "",
+            "until": until or "",
+            "include_superseded": "true" if include_superseded else "",
+        }
+        filters = data.fact_filters(
+            party=party,
+            partner=partner,
+            indicator=indicator,
+            status=status,
+            lang=lang,
+            since=first,
+            until=last,
+            include_superseded=include_superseded,
+        )
+        with db.read() as store:
+            result = data.facts_page(store, filters, page, min(FACTS_PAGE, PAGE_SIZE_MAX))
+        pages = max(1, -(-result["total"] // result["page_size"]))
+        return render(
+            request,
+            "facts.html",
+            nav="facts",
+            result=result,
+            params=params,
+            pages=pages,
+            indicators=data.INDICATORS,
+            statuses=data.STATUSES,
+        )
+
+    @router.get("/facts/{fact_id}")
+    def fact(
+        request: Request, db: Db, fact_id: Annotated[str, PathParam(max_length=100)]
+    ) -> HTMLResponse:
+        with db.read() as store:
+            row = data.fact(store, fact_id)
+        return render(request, "fact.html", nav="facts", fact=row)
+
+    @router.get("/articles/{article_id:path}")
+    def article(
+        request: Request,
+        db: Db,
+        article_id: str,
+        version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+        fact: Annotated[str | None, Query(max_length=100)] = None,
+    ) -> HTMLResponse:
+        with db.read() as store:
+            row = data.article(store, article_id, version)
+        return render(request, "article.html", nav="facts", article=row, current=fact)
+
+    @router.get("/stories")
+    def stories(request: Request, db: Db) -> HTMLResponse:
+        with db.read() as store:
+            rows = store.stories()
+        return render(request, "stories.html", nav="stories", stories=rows)
+
+    @router.get("/stories/{story_id}")
+    def story(
+        request: Request, db: Db, story_id: Annotated[str, PathParam(max_length=100)]
+    ) -> HTMLResponse:
+        with db.read() as store:
+            row = data.story(store, story_id)
+        return render(request, "story.html", nav="stories", story=row)
+
+    @router.get("/contradictions")
+    def contradictions(
+        request: Request, db: Db, party: Party = None, indicator: Indicator = None
+    ) -> HTMLResponse:
+        filters = {
+            k: v
+            for k, v in dict(
+                party=data.party_codes("party", party), indicator=data.indicators(indicator)
+            ).items()
+            if v is not None
+        }
+        with db.read() as store:
+            rows = store.contradictions(**filters)
+        return render(request, "contradictions.html", nav="contradictions", rows=rows)
+
+    @router.get("/targets")
+    def targets(
+        request: Request,
+        db: Db,
+        party: Party = None,
+        indicator: Indicator = None,
+        as_of: AsOf = None,
+    ) -> HTMLResponse:
+        when = as_of or dt.date.today()
+        filters = {
+            k: v
+            for k, v in dict(
+                party=data.party_codes("party", party), indicator=data.indicators(indicator)
+            ).items()
+            if v is not None
+        }
+        with db.read() as store:
+            rows = store.targets(as_of=when, **filters)
+            facts = _target_facts(store, rows)
+        for r in rows:
+            r["fact"] = facts.get(r["claim_id"])
+        return render(request, "targets.html", nav="targets", targets=rows, as_of=when)
+
+    return router
+
+
+def _target_facts(store: Any, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any] | None]:
+    ids = [r["claim_id"] for r in rows]
+    out: dict[str, dict[str, Any] | None] = {}
+    for r, sources in zip(rows, data.claim_sources(store, ids), strict=True):
+        out[r["claim_id"]] = data.best_source({"value": r["target"], "bound": r["bound"]}, sources)
+    return out
