@@ -35,6 +35,8 @@ class SentenceAnalysis:
     _cat_index: dict[str, tuple[dict[int, Hit], dict[int, Hit], list[Hit]]] = field(
         default_factory=dict, repr=False
     )
+    _breaks: tuple[list[int], list[int]] | None = field(default=None, repr=False)
+    cues: list[Hit] | None = field(default=None, repr=False)  # set by attach.indicator_cues
 
     def __post_init__(self) -> None:
         self.tokens = self.sentence.tokens
@@ -94,6 +96,22 @@ class SentenceAnalysis:
             if h:
                 return h
         return None
+
+    def breaks(self) -> tuple[list[int], list[int]]:
+        """Where clauses break: tokens that are a comma or stronger, and those stronger
+        than a comma (";", ":", a clause-break word such as "а", "while"), in order."""
+        if self._breaks is None:
+            cue = self.index("discourse.clause_break")[0]
+            weak: list[int] = []
+            strong: list[int] = []
+            for k, t in enumerate(self.tokens):
+                cued = k in cue
+                if cued or t[0] in ",;،؛":
+                    weak.append(k)
+                if cued or t[0] in ";:":
+                    strong.append(k)
+            self._breaks = (weak, strong)
+        return self._breaks
 
     def char_span(self, a: int, b: int) -> tuple[int, int]:
         return self.tokens[a].start, self.tokens[b - 1].end

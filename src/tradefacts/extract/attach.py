@@ -7,6 +7,7 @@ break; Turkic verb-final clauses put cues after the figure, the others before it
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import Counter
 from functools import partial
 
@@ -26,7 +27,11 @@ def currency_tokens(sa: SentenceAnalysis) -> set[int]:
 
 
 def indicator_cues(sa: SentenceAnalysis) -> list[Hit]:
-    """Indicator cues, longest match first; "none" phrases (trade minister) swallow cues."""
+    """Indicator cues, longest match first; "none" phrases (trade minister) swallow cues.
+
+    Computed once per sentence (the stages ask several times); do not modify the list."""
+    if sa.cues is not None:
+        return sa.cues
     hits = [
         h
         for h in sa.hits_of("indicator")
@@ -44,6 +49,7 @@ def indicator_cues(sa: SentenceAnalysis) -> list[Hit]:
         if out and out[-1].category == "indicator.transit" and h.start - out[-1].end <= 1:
             continue  # "транзиттік тасымал", "transit cargo": transit freight
         out.append(h)
+    sa.cues = out
     return out
 
 
@@ -73,17 +79,17 @@ def pick_indicator(
 
 def _strong_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
     """A break between clauses stronger than a comma (";", ":", "а", "while")."""
-    for k in range(max(0, a), min(len(sa.tokens), b)):
-        if sa.tokens[k].text in ";:" or sa.first_hit("discourse.clause_break", k):
-            return True
-    return False
+    return _any_between(sa.breaks()[1], a, b)
 
 
 def clause_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
-    for k in range(max(0, a), min(len(sa.tokens), b)):
-        if sa.tokens[k].text in ",;،؛" or sa.first_hit("discourse.clause_break", k):
-            return True
-    return False
+    """A comma or a stronger break between tokens a and b."""
+    return _any_between(sa.breaks()[0], a, b)
+
+
+def _any_between(positions: list[int], a: int, b: int) -> bool:
+    k = bisect_left(positions, a)
+    return k < len(positions) and positions[k] < b
 
 
 def pick_period(

@@ -88,9 +88,16 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
 
 _END_RE = re.compile(r"[.!?…]+[»\"”')\]]*(?=\s)")
 _LINE_RE = re.compile(r"[^\n\r]+")
-_ABBR_WORD_RE = re.compile(r"([^\W\d_]+)\Z")
 _END_OF_LINE_RE = re.compile(r"[.!?…:»\"”]\s*$")
 _NEXT_WORD_RE = re.compile(r"\s*[«\"“(]?([^\W\d_]+)")
+
+
+def _last_word(before: str) -> str:
+    """The letters that end ``before`` (what ``[^\\W\\d_]+\\Z`` would match), or ""."""
+    k = len(before)
+    while k and before[k - 1].isalnum() and not before[k - 1].isdecimal():
+        k -= 1
+    return before[k:]
 
 
 def _is_initial(before: str) -> bool:
@@ -133,11 +140,11 @@ def split_sentences(
         for em in _END_RE.finditer(line):
             before = line[max(0, em.start() - 40) : em.start()]
             if em.group(0).startswith(".") and len(em.group(0).rstrip("»\"”')]")) == 1:
-                wm = _ABBR_WORD_RE.search(before)
-                if wm and norm(wm.group(1)) in abbreviations:
+                word = _last_word(before)
+                if word and norm(word) in abbreviations:
                     nxt = _NEXT_WORD_RE.match(line, em.end())
                     closing = (
-                        norm(wm.group(1)) in can_end
+                        norm(word) in can_end
                         and nxt is not None
                         and nxt.group(1)[:1].isupper()
                         and not nxt.group(1).isupper()
