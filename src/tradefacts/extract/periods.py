@@ -90,8 +90,10 @@ def publication_date(text: str, lexicon: Lexicon | None = None) -> dt.date | Non
     return None
 
 
-# a day or month next to a word and a year: worth looking up month names
-_WORDY_DATE = re.compile(r"[^\W\d_][\s.,]{1,3}(?:19|20)\d\d|[^\W\d_]\.?\s\d{1,2},?\s(?:19|20)\d\d")
+# a year, and what may stand before it in a written date: a word (the month) and
+# separators ("Сентябрь 2025", "29-may 2018"), or a word, a day and separators ("May 5, 2025")
+_YEAR_IN_TEXT = re.compile(r"(?:19|20)\d\d")
+_BEFORE_YEAR = re.compile(r"([^\W\d_])(?:[\s.,]{1,3}|\.?\s\d{1,2},?\s)\Z")
 
 
 def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
@@ -104,9 +106,7 @@ def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
         d = _safe_date(y, b, a) or _safe_date(y, a, b)  # dd.mm.yyyy, else mm/dd/yyyy
         if d:
             return d
-    if not any(
-        _month_word_before(zone, m.start() + 1, lexicon) for m in _WORDY_DATE.finditer(zone)
-    ):
+    if not any(_month_before_year(zone, y.start(), lexicon) for y in _YEAR_IN_TEXT.finditer(zone)):
         return None
     toks = tokenize(zone)
     norms = [t.norm for t in toks]
@@ -139,6 +139,12 @@ def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
                 if d:
                     return d
     return None
+
+
+def _month_before_year(zone: str, year_at: int, lexicon: Lexicon) -> bool:
+    """Does a month name stand before the year at ``year_at`` (with a day or not)?"""
+    m = _BEFORE_YEAR.search(zone, max(0, year_at - 12), year_at)
+    return m is not None and _month_word_before(zone, m.start(1) + 1, lexicon)
 
 
 def _month_word_before(zone: str, end: int, lexicon: Lexicon) -> bool:
