@@ -41,7 +41,6 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
         pub = publication_date(text, lex)
     sentences = split_sentences(text, lex.abbreviations, lex.closing_abbreviations)
     # context only flows forward: nothing after the last sentence with a figure matters
-    # context only flows forward: nothing after the last sentence with a figure matters
     figure = lex.figure_re
     last = len(sentences) - 1
     while last >= 0:

@@ -391,7 +391,10 @@ def load_lexicon(codes: tuple[str, ...] | None = None) -> Lexicon:
         key=len,
         reverse=True,
     )
-    lex.figure_re = re.compile(r"\d|" + "|".join(re.escape(w) for w in scale_words if len(w) > 2))
+    # a scale word counts where a word starts ("миллиарддан"), not inside one ("coming")
+    lex.figure_re = re.compile(
+        r"\d|\b(?:" + "|".join(re.escape(w) for w in scale_words if len(w) > 2) + ")"
+    )
     month_words = sorted(
         {e.words[0][0] for es in lex.by_first.values() for e in es if e.category == "month"},
         key=len,
