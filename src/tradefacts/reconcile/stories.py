@@ -37,6 +37,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from tradefacts.reconcile.claims import (
     FactRow,
     growth_same,
@@ -61,7 +63,7 @@ MAX_WORDS = 600
 #: the MinHash settings, stored with the signatures; another value means recompute them
 #: (datasketch 2 changed its default permutation scheme, so the scheme is named, not assumed)
 MINHASH_SCHEME = "affine32"
-MINHASH_VERSION = f"minhash-{NUM_PERM}x{SHINGLE}-crc32-{MINHASH_SCHEME}-2"
+MINHASH_VERSION = f"minhash-{NUM_PERM}x{SHINGLE}-crc32words-{MINHASH_SCHEME}-3"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -69,30 +71,79 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # --------------------------------------------------------------------------- MinHash
 
 
-def shingles(text: str) -> list[bytes]:
-    """The distinct word 3-shingles of a text (lower-cased, at most ``MAX_WORDS`` words)."""
+#: word hashes already computed (words repeat across articles); bounded
+_WORD_HASHES: dict[str, int] = {}
+_MAX_HASH = np.uint64((1 << 32) - 1)
+_PERMUTATIONS: tuple[np.ndarray, np.ndarray] | None = None
+# odd multipliers that mix three word hashes into one shingle hash
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+_CHUNK = 64  # articles per vectorised MinHash step (bounds the temporary matrix)
+
+
+def _word_hashes(words: list[str]) -> list[int]:
+    cache = _WORD_HASHES
+    out = [cache.get(w) for w in words]
+    if None in out:
+        for i, w in enumerate(words):
+            if out[i] is None:
+                h = zlib.crc32(w.encode("utf-8", "surrogatepass"))
+                if len(cache) < 1_000_000:
+                    cache[w] = h
+                out[i] = h
+    return out  # type: ignore[return-value]
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """32-bit hashes of the word 3-shingles of a text (lower-cased, at most ``MAX_WORDS``
+    words; a shorter text is one shingle of all its words). Repeats may occur: a MinHash
+    takes minima, so a multiset gives the signature of its set."""
     words = _WORD.findall(text.lower())[:MAX_WORDS]
-    if len(words) < SHINGLE:
-        return [" ".join(words).encode("utf-8", "surrogatepass")] if words else []
-    return list(
-        {
-            " ".join(words[i : i + SHINGLE]).encode("utf-8", "surrogatepass")
-            for i in range(len(words) - SHINGLE + 1)
-        }
-    )
+    h = np.array(_word_hashes(words) or [0], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        if len(h) < SHINGLE:
+            mixed = np.array([0], dtype=np.uint64)
+            for x in h:
+                mixed = mixed * _MIX[0] + x
+        else:
+            n = len(h) - SHINGLE + 1
+            mixed = (h[:n] * _MIX[0] + h[1 : n + 1]) * _MIX[1] + h[2 : n + 2]
+    return (mixed ^ (mixed >> np.uint64(32))) & _MAX_HASH
+
+
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations ``h -> a * h + b mod 2^32`` (seed 1)."""
+    global _PERMUTATIONS
+    if _PERMUTATIONS is None:
+        from datasketch import MinHash
+
+        a, b = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME).permutations
+        _PERMUTATIONS = (a.astype(np.uint32), b.astype(np.uint32))
+    return _PERMUTATIONS
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, which datasketch applies before its permutations."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 def signatures(texts: Sequence[str]) -> list[bytes]:
-    """MinHash signatures (``NUM_PERM`` 32-bit values, as bytes) of texts."""
-    if not texts:
-        return []
-    from datasketch import MinHash
-
-    sets = [shingles(t) or [b""] for t in texts]
-    hashes = MinHash.bulk(
-        sets, num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme=MINHASH_SCHEME
-    )
-    return [m.hashvalues.astype("<u4").tobytes() for m in hashes]
+    """MinHash signatures (``NUM_PERM`` 32-bit values, as bytes) of texts: datasketch's
+    MinHash (affine32 scheme) of each text's shingle hashes, computed for many texts at
+    once with numpy (``tests`` check it equals ``MinHash.update_batch``)."""
+    a, b = _permutations()
+    out: list[bytes] = []
+    for k in range(0, len(texts), _CHUNK):
+        parts = [shingle_hashes(t).astype(np.uint32) for t in texts[k : k + _CHUNK]]
+        starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
+        with np.errstate(over="ignore"):
+            phv = _fmix32(np.concatenate(parts))[:, None] * a + b  # uint32: mod 2^32
+        mins = np.minimum.reduceat(phv, starts, axis=0)
+        out.extend(row.astype("<u4").tobytes() for row in mins)
+    return out
 
 
 def band_hashes(signature: bytes) -> list[int]:

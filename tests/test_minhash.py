@@ -1,0 +1,56 @@
+"""The vectorised MinHash signatures equal datasketch's MinHash of the same shingle hashes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+from tradefacts.reconcile.stories import (
+    MINHASH_SCHEME,
+    NUM_PERM,
+    shingle_hashes,
+    signatures,
+    similarity,
+)
+
+TEXTS = [
+    "Товарооборот между Казахстаном и Узбекистаном в 2024 году достиг 4,4 млрд долларов.",
+    "Қазақстан мен Өзбекстан арасындағы тауар айналымы 4 млрд доллардан асты.",
+    "Trade between Kazakhstan and Uzbekistan reached $4.4 billion in 2024, up 10%.",
+    "O'zbekiston va Qozog'iston o'rtasidagi tovar aylanmasi 4,4 mlrd dollarga yetdi.",
+    "",  # no words: one empty shingle
+    "одно",  # fewer words than a shingle
+    "два слова",
+    "word " * 700,  # longer than MAX_WORDS, all shingles the same
+]
+
+
+def _datasketch(text: str) -> bytes:
+    m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME, hashfunc=int)
+    m.update_batch([int(h) for h in shingle_hashes(text)])
+    return m.hashvalues.astype("<u4").tobytes()
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_signature_equals_datasketch(text: str) -> None:
+    assert signatures([text]) == [_datasketch(text)]
+
+
+def test_many_texts_at_once_equal_one_at_a_time() -> None:
+    texts = [f"{t} {i}" for i in range(70) for t in TEXTS[:4]]  # more than one chunk
+    assert signatures(texts) == [signatures([t])[0] for t in texts]
+
+
+def test_shingle_hashes_are_32_bit_and_per_shingle() -> None:
+    h = shingle_hashes("a b c d e")
+    assert h.dtype == np.uint64 and len(h) == 3
+    assert int(h.max()) < 2**32
+
+
+def test_near_duplicates_are_similar_and_others_are_not() -> None:
+    base = TEXTS[0] + " " + TEXTS[2] * 3
+    near = base.replace("4,4", "4,5")
+    a, b, c = signatures([base, near, TEXTS[3] * 4])
+    assert similarity(a, b) > 0.6
+    assert similarity(a, c) < 0.2
