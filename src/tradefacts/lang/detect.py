@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 
+import numpy as np
 import pycld2
 
 UNDETERMINED = "und"
@@ -51,7 +52,7 @@ def detect_language(text: str) -> str:
 
 def _detect(text: str) -> str:
     clean = _clean(text)
-    letters = Counter({ch: k for ch, k in Counter(clean.lower()).items() if ch.isalpha()})
+    letters = _letter_counts(clean.lower())
     if sum(letters.values()) < 2:
         return UNDETERMINED
     script = _dominant_script(letters)
@@ -63,6 +64,20 @@ def _detect(text: str) -> str:
     ):
         return f"{code}-{script}"
     return code
+
+
+def _letter_counts(text: str) -> Counter[str]:
+    """How often each letter occurs (counted in numpy: no string object per character)."""
+    codes, counts = np.unique(
+        np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32),
+        return_counts=True,
+    )
+    out: Counter[str] = Counter()
+    for code, n in zip(codes.tolist(), counts.tolist(), strict=True):
+        ch = chr(code)
+        if ch.isalpha():
+            out[ch] = n
+    return out
 
 
 def _clean(text: str) -> str:
