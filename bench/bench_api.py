@@ -37,16 +37,6 @@ from urllib.parse import quote
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "out" / "api.json"
 BUDGET_MS = 300.0
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _targets(client: Any) -> tuple[list[str], list[str]]:
@@ -107,6 +97,8 @@ def _server_times(client: Any, urls: list[str], runs: int) -> dict[str, dict[str
 def _browser_times(app: Any, pages: list[str], runs: int) -> dict[str, dict[str, float]]:
     import uvicorn
     from playwright.sync_api import sync_playwright
+
+    from tradefacts.api.chromium import CHROMIUM_ARGS
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

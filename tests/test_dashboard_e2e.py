@@ -27,18 +27,9 @@ playwright_api = pytest.importorskip(
 )
 
 from tradefacts.api import create_app  # noqa: E402
+from tradefacts.api.chromium import CHROMIUM_ARGS  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: the budget of one page load (the issue: every page under 300 ms on the demo database)
 LOAD_BUDGET_MS = 300
 

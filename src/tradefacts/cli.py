@@ -22,9 +22,18 @@ from typing import Annotated, Any, TextIO, TypeVar
 import typer
 
 from tradefacts import __version__
+from tradefacts.cli_options import (
+    DbOption,
+    IndicatorOption,
+    PartnerOption,
+    SinceOption,
+    StatusOption,
+    UntilOption,
+)
 from tradefacts.document import Document, ReadError, iter_documents
 from tradefacts.eval import evaluate, format_parties, format_report, load_gold
 from tradefacts.lang.detect import detect_language
+from tradefacts.util import given
 
 app = typer.Typer(
     name="tradefacts",
@@ -301,15 +310,6 @@ def _eval_stories(path: Path, corpus: list[Path], show_misses: bool, as_json: bo
 
 # --------------------------------------------------------------------------- store
 
-DbOption = Annotated[
-    Path,
-    typer.Option(
-        "--db",
-        envvar="TRADEFACTS_DB",
-        help="The DuckDB database file (env TRADEFACTS_DB).",
-    ),
-]
-
 
 def _open_store(db: Path, *, read_only: bool = False) -> Any:
     from tradefacts.store import Store, StoreError
@@ -419,23 +419,6 @@ class ExportFormat(StrEnum):
 PartyOption = Annotated[
     str | None, typer.Option("--party", help="A party code (KAZ); either side of the fact.")
 ]
-PartnerOption = Annotated[
-    str | None,
-    typer.Option("--partner", help="The other side of a pair with --party (else either side)."),
-]
-IndicatorOption = Annotated[
-    str | None,
-    typer.Option("--indicator", help="turnover, export, import, investment, freight (a,b: any)."),
-]
-StatusOption = Annotated[
-    str | None, typer.Option("--status", help="actual, target, forecast (a,b: any).")
-]
-SinceOption = Annotated[
-    int | None, typer.Option("--since", help="Periods ending in this year or later.")
-]
-UntilOption = Annotated[
-    int | None, typer.Option("--until", help="Periods starting in this year or earlier.")
-]
 LangOption = Annotated[
     str | None, typer.Option("--lang", help="Article language (kk, ru, uz matches uz-Cyrl/-Latn).")
 ]
@@ -446,9 +429,7 @@ AllOption = Annotated[
 
 def _filters(**kw: Any) -> dict[str, Any]:
     include = kw.pop("include_superseded")
-    out = {k: v for k, v in kw.items() if v is not None}
-    out["include_superseded"] = include
-    return out
+    return {**given(**kw), "include_superseded": include}
 
 
 @app.command("facts")

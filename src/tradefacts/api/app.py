@@ -26,6 +26,7 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -56,6 +57,7 @@ from tradefacts.api.models import (
     Timeline,
 )
 from tradefacts.store import StoreError
+from tradefacts.util import given
 
 log = logging.getLogger("tradefacts.api")
 
@@ -132,6 +134,71 @@ AsOf = Annotated[
     dt.date | None,
     Query(description="Judge targets as of this date (YYYY-MM-DD; default today)."),
 ]
+IncludeSuperseded = Annotated[
+    bool, Query(description="Also the facts of superseded article versions.")
+]
+#: a year as the dashboard's forms send it: four digits, or empty for none
+FormYear = Annotated[str | None, Query(max_length=4, pattern=r"^(\d{4})?$")]
+
+
+# A dataclass used as ``Annotated[..., Depends()]`` declares its fields as query parameters
+# once for every route that takes them. It only holds them: checking them (``ApiError``
+# 422) is left to the route, after FastAPI has validated all of its parameters.
+
+
+@dataclass(frozen=True)
+class FactFilterParams:
+    """Which facts: by party, partner, indicator, status and article language."""
+
+    party: Party = None
+    partner: Partner = None
+    indicator: Indicator = None
+    status: Status = None
+    lang: Lang = None
+
+
+@dataclass(frozen=True)
+class FactQuery(FactFilterParams):
+    """The filters of ``/api/facts`` and ``/api/facts.csv`` (those of ``tradefacts facts``)."""
+
+    since: Since = None
+    until: Until = None
+    include_superseded: IncludeSuperseded = False
+
+    def filters(self) -> dict[str, Any]:
+        """The ``Store.facts`` filters, checked (``ApiError`` 422)."""
+        return data.fact_filters(**asdict(self))
+
+
+@dataclass(frozen=True)
+class FactsForm(FactFilterParams):
+    """The filters of the dashboard's facts page, as its form sends them (blank: "")."""
+
+    since: FormYear = None
+    until: FormYear = None
+    include_superseded: bool = False
+
+    def filters(self) -> dict[str, Any]:
+        """The ``Store.facts`` filters, checked (``ApiError`` 422)."""
+        years = {
+            "since": int(self.since) if self.since else None,
+            "until": int(self.until) if self.until else None,
+        }
+        return data.fact_filters(**{**asdict(self), **years})
+
+    def params(self) -> dict[str, str]:
+        """The form's fields as they were given ("" for none), to fill it in again."""
+        fields = {k: v or "" for k, v in asdict(self).items()}
+        return {**fields, "include_superseded": "true" if self.include_superseded else ""}
+
+
+@dataclass(frozen=True)
+class Paging:
+    """One page of a list: ``page`` (from 1) of ``page_size`` rows."""
+
+    page: PageNo = 1
+    page_size: PageSize = PAGE_SIZE_DEFAULT
+
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Unknown id"},
@@ -413,32 +480,14 @@ def _api_router(token: str | None, max_body: int) -> APIRouter:
     @api.get("/facts", response_model=FactsPage, summary="Facts, filtered, a page at a time")
     def facts(
         db: Db,
-        party: Party = None,
-        partner: Partner = None,
-        indicator: Indicator = None,
-        status: Status = None,
-        lang: Lang = None,
-        since: Since = None,
-        until: Until = None,
-        include_superseded: Annotated[
-            bool, Query(description="Also the facts of superseded article versions.")
-        ] = False,
-        page: PageNo = 1,
-        page_size: PageSize = PAGE_SIZE_DEFAULT,
+        query: Annotated[FactQuery, Depends()],
+        # a dependency too, so that the schema lists page and page_size after the filters
+        paging: Annotated[Paging, Depends()],
     ) -> dict[str, Any]:
         """The filters of `tradefacts facts`; oldest publication first (undated last)."""
-        filters = data.fact_filters(
-            party=party,
-            partner=partner,
-            indicator=indicator,
-            status=status,
-            lang=lang,
-            since=since,
-            until=until,
-            include_superseded=include_superseded,
-        )
+        filters = query.filters()
         with db.read() as store:
-            return data.facts_page(store, filters, page, page_size)
+            return data.facts_page(store, filters, paging.page, paging.page_size)
 
     @api.get(
         "/facts.csv",
@@ -446,27 +495,8 @@ def _api_router(token: str | None, max_body: int) -> APIRouter:
         response_class=Response,
         responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with a BOM"}},
     )
-    def facts_csv(
-        db: Db,
-        party: Party = None,
-        partner: Partner = None,
-        indicator: Indicator = None,
-        status: Status = None,
-        lang: Lang = None,
-        since: Since = None,
-        until: Until = None,
-        include_superseded: bool = False,
-    ) -> Response:
-        filters = data.fact_filters(
-            party=party,
-            partner=partner,
-            indicator=indicator,
-            status=status,
-            lang=lang,
-            since=since,
-            until=until,
-            include_superseded=include_superseded,
-        )
+    def facts_csv(db: Db, query: Annotated[FactQuery, Depends()]) -> Response:
+        filters = query.filters()
         with db.read() as store:
             rows = store.facts(**filters)
         return Response(
@@ -502,20 +532,15 @@ def _api_router(token: str | None, max_body: int) -> APIRouter:
         """Most sources first; each with its `sources` (fact, article, language, evidence)."""
         data.year_range(since, until)
         filters = {
-            k: v
-            for k, v in dict(
-                party=data.party_codes("party", party),
-                partner=data.party_codes("partner", partner),
-                indicator=data.indicators(indicator),
-                status=data.statuses(status),
+            **data.common_filters(party, partner, indicator, status),
+            **given(
                 period=data.period(period),
                 since=since,
                 until=until,
                 min_sources=min_sources,
                 min_languages=min_languages,
                 disputed=disputed,
-            ).items()
-            if v is not None
+            ),
         }
         with db.read() as store:
             total = len(store.claims(**filters, sources=False))
@@ -536,18 +561,7 @@ def _api_router(token: str | None, max_body: int) -> APIRouter:
         page_size: PageSize = PAGE_SIZE_DEFAULT,
     ) -> dict[str, Any]:
         with db.read() as store:
-            rows = store.contradictions(
-                **{
-                    k: v
-                    for k, v in dict(
-                        party=data.party_codes("party", party),
-                        partner=data.party_codes("partner", partner),
-                        indicator=data.indicators(indicator),
-                        status=data.statuses(status),
-                    ).items()
-                    if v is not None
-                }
-            )
+            rows = store.contradictions(**data.common_filters(party, partner, indicator, status))
         return data.jsonable(data.page_of(rows, page, page_size))
 
     @api.get("/stories", response_model=Page, summary="Stories: articles that report one event")
@@ -590,15 +604,7 @@ def _api_router(token: str | None, max_body: int) -> APIRouter:
         as_of: AsOf = None,
     ) -> dict[str, Any]:
         when = as_of or dt.date.today()
-        filters = {
-            k: v
-            for k, v in dict(
-                party=data.party_codes("party", party),
-                partner=data.party_codes("partner", partner),
-                indicator=data.indicators(indicator),
-            ).items()
-            if v is not None
-        }
+        filters = data.common_filters(party, partner, indicator)
         with db.read() as store:
             rows = store.targets(as_of=when, **filters)
         return data.jsonable({"as_of": when, "items": rows})

@@ -11,12 +11,7 @@ from typing import Annotated
 
 import typer
 
-DbOption = Annotated[
-    Path,
-    typer.Option(
-        "--db", envvar="TRADEFACTS_DB", help="The DuckDB database file (env TRADEFACTS_DB)."
-    ),
-]
+from tradefacts.cli_options import DbOption
 
 
 def serve_command(

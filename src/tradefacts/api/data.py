@@ -17,6 +17,7 @@ from typing import Any
 
 from tradefacts.model import INDICATORS, STATUSES
 from tradefacts.store import FACT_COLUMNS, Store
+from tradefacts.util import given
 
 #: the most rows one page of a list endpoint gives
 PAGE_SIZE_MAX = 500
@@ -114,6 +115,22 @@ def year_range(since: int | None, until: int | None) -> None:
         raise bad(f"since ({since}) is after until ({until})")
 
 
+def common_filters(
+    party: str | None = None,
+    partner: str | None = None,
+    indicator: str | None = None,
+    status: str | None = None,
+) -> dict[str, Any]:
+    """The filters facts, claims, contradictions and targets share, checked (``ApiError``
+    422); those not given left out."""
+    return given(
+        party=party_codes("party", party),
+        partner=party_codes("partner", partner),
+        indicator=indicators(indicator),
+        status=statuses(status),
+    )
+
+
 def fact_filters(
     *,
     party: str | None = None,
@@ -127,18 +144,11 @@ def fact_filters(
 ) -> dict[str, Any]:
     """The ``Store.facts`` filters from request parameters, checked (``ApiError`` 422)."""
     year_range(since, until)
-    out: dict[str, Any] = {
-        "party": party_codes("party", party),
-        "partner": party_codes("partner", partner),
-        "indicator": indicators(indicator),
-        "status": statuses(status),
-        "lang": languages(lang),
-        "since": since,
-        "until": until,
+    return {
+        **common_filters(party, partner, indicator, status),
+        **given(lang=languages(lang), since=since, until=until),
+        "include_superseded": include_superseded,
     }
-    out = {k: v for k, v in out.items() if v is not None}
-    out["include_superseded"] = include_superseded
-    return out
 
 
 # --------------------------------------------------------------------------- JSON

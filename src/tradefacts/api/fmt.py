@@ -7,6 +7,8 @@ import math
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from tradefacts.util import scaled
+
 #: names shown beside the codes; any other code is shown as it is
 PARTY_NAMES = {
     "AFG": "Afghanistan",
@@ -57,13 +59,7 @@ def human(value: float | None, unit: str | None = None) -> str:
     """22000000000 -> ``22 bn``; 910800000 -> ``910.8 mln``; the unit after it."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
-    v = float(value)
-    text = f"{v:,.6g}"
-    for size, name in _SCALES:
-        if abs(v) >= size:
-            text = f"{round(v / size, 4):g} {name}"
-            break
-    return f"{text} {unit}" if unit else text
+    return scaled(value, _SCALES, unit)
 
 
 def stated(

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -26,15 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from tradefacts import __version__
 from tradefacts.api import charts, data, fmt
-from tradefacts.api.app import (
-    AsOf,
-    Db,
-    Indicator,
-    Lang,
-    Partner,
-    Party,
-    Status,
-)
+from tradefacts.api.app import AsOf, Db, FactsForm, Indicator, Party
 from tradefacts.api.data import PAGE_MAX, PAGE_SIZE_MAX
 
 _env = Environment(
@@ -184,38 +176,10 @@ def _router() -> APIRouter:
     def facts(
         request: Request,
         db: Db,
-        party: Party = None,
-        partner: Partner = None,
-        indicator: Indicator = None,
-        status: Status = None,
-        lang: Lang = None,
-        since: Annotated[str | None, Query(max_length=4, pattern=r"^(\d{4})?$")] = None,
-        until: Annotated[str | None, Query(max_length=4, pattern=r"^(\d{4})?$")] = None,
-        include_superseded: bool = False,
+        form: Annotated[FactsForm, Depends()],
         page: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 1,
     ) -> HTMLResponse:
-        first = int(since) if since else None
-        last = int(until) if until else None
-        params = {
-            "party": party or "",
-            "partner": partner or "",
-            "indicator": indicator or "",
-            "status": status or "",
-            "lang": lang or "",
-            "since": since or "",
-            "until": until or "",
-            "include_superseded": "true" if include_superseded else "",
-        }
-        filters = data.fact_filters(
-            party=party,
-            partner=partner,
-            indicator=indicator,
-            status=status,
-            lang=lang,
-            since=first,
-            until=last,
-            include_superseded=include_superseded,
-        )
+        filters = form.filters()
         with db.read() as store:
             result = data.facts_page(store, filters, page, min(FACTS_PAGE, PAGE_SIZE_MAX))
         pages = max(1, -(-result["total"] // result["page_size"]))
@@ -224,7 +188,7 @@ def _router() -> APIRouter:
             "facts.html",
             nav="facts",
             result=result,
-            params=params,
+            params=form.params(),
             pages=pages,
             indicators=data.INDICATORS,
             statuses=data.STATUSES,
@@ -268,13 +232,7 @@ def _router() -> APIRouter:
     def contradictions(
         request: Request, db: Db, party: Party = None, indicator: Indicator = None
     ) -> HTMLResponse:
-        filters = {
-            k: v
-            for k, v in dict(
-                party=data.party_codes("party", party), indicator=data.indicators(indicator)
-            ).items()
-            if v is not None
-        }
+        filters = data.common_filters(party, indicator=indicator)
         with db.read() as store:
             rows = store.contradictions(**filters)
         return render(request, "contradictions.html", nav="contradictions", rows=rows)
@@ -288,13 +246,7 @@ def _router() -> APIRouter:
         as_of: AsOf = None,
     ) -> HTMLResponse:
         when = as_of or dt.date.today()
-        filters = {
-            k: v
-            for k, v in dict(
-                party=data.party_codes("party", party), indicator=data.indicators(indicator)
-            ).items()
-            if v is not None
-        }
+        filters = data.common_filters(party, indicator=indicator)
         with db.read() as store:
             rows = store.targets(as_of=when, **filters)
             facts = _target_facts(store, rows)

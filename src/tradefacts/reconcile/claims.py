@@ -99,22 +99,15 @@ class Interval:
 
     def meet(self, other: Interval) -> Interval:
         """The intersection (may be empty)."""
-        if self.lo > other.lo:
-            lo, lo_closed = self.lo, self.lo_closed
-        elif self.lo < other.lo:
-            lo, lo_closed = other.lo, other.lo_closed
-        else:
-            lo, lo_closed = self.lo, self.lo_closed and other.lo_closed
-        if self.hi < other.hi:
-            hi, hi_closed = self.hi, self.hi_closed
-        elif self.hi > other.hi:
-            hi, hi_closed = other.hi, other.hi_closed
-        else:
-            hi, hi_closed = self.hi, self.hi_closed and other.hi_closed
-        return Interval(lo, hi, lo_closed, hi_closed)
+        return Interval(*self._meet_ends(other))
 
     def meets(self, other: Interval) -> bool:
         """Whether the intersection is not empty (``meet`` without building it)."""
+        lo, hi, lo_closed, hi_closed = self._meet_ends(other)
+        return lo < hi or (lo == hi and lo_closed and hi_closed)
+
+    def _meet_ends(self, other: Interval) -> tuple[float, float, bool, bool]:
+        """The intersection's ends: ``(lo, hi, lo_closed, hi_closed)``."""
         if self.lo > other.lo:
             lo, lo_closed = self.lo, self.lo_closed
         elif self.lo < other.lo:
@@ -127,7 +120,7 @@ class Interval:
             hi, hi_closed = other.hi, other.hi_closed
         else:
             hi, hi_closed = self.hi, self.hi_closed and other.hi_closed
-        return lo < hi or (lo == hi and lo_closed and hi_closed)
+        return lo, hi, lo_closed, hi_closed
 
     def __contains__(self, x: float) -> bool:
         return not Interval(x, x, True, True).meet(self).empty

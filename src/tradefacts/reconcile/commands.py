@@ -15,6 +15,16 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from tradefacts.cli_options import (
+    DbOption,
+    IndicatorOption,
+    PartnerOption,
+    SinceOption,
+    StatusOption,
+    UntilOption,
+)
+from tradefacts.util import given, scaled
+
 T = TypeVar("T")
 
 
@@ -23,26 +33,9 @@ class OutFormat(StrEnum):
     json = "json"
 
 
-DbOption = Annotated[
-    Path,
-    typer.Option(
-        "--db", envvar="TRADEFACTS_DB", help="The DuckDB database file (env TRADEFACTS_DB)."
-    ),
-]
 FormatOption = Annotated[OutFormat, typer.Option("--format", "-f")]
 PartyOption = Annotated[
     str | None, typer.Option("--party", help="A party code (KAZ); either side.")
-]
-PartnerOption = Annotated[
-    str | None,
-    typer.Option("--partner", help="The other side of a pair with --party (else either side)."),
-]
-IndicatorOption = Annotated[
-    str | None,
-    typer.Option("--indicator", help="turnover, export, import, investment, freight (a,b: any)."),
-]
-StatusOption = Annotated[
-    str | None, typer.Option("--status", help="actual, target, forecast (a,b: any).")
 ]
 
 
@@ -56,13 +49,7 @@ def human(value: float | None, unit: str | None = None) -> str:
     """22000000000 -> ``22 bn``; 910800000 -> ``910.8 mln``; with the unit after."""
     if value is None:
         return "-"
-    v = float(value)
-    text = f"{v:,.6g}"
-    for size, name in _SCALES:
-        if abs(v) >= size:
-            text = f"{round(v / size, 4):g} {name}"
-            break
-    return f"{text} {unit}" if unit else text
+    return scaled(value, _SCALES, unit)
 
 
 def stated(value: float, bound: str | None, value_max: float | None, unit: str | None) -> str:
@@ -149,12 +136,8 @@ def claims_command(
     indicator: IndicatorOption = None,
     status: StatusOption = None,
     period: Annotated[str | None, typer.Option("--period", help="One period (2024).")] = None,
-    since: Annotated[
-        int | None, typer.Option("--since", help="Periods ending in this year or later.")
-    ] = None,
-    until: Annotated[
-        int | None, typer.Option("--until", help="Periods starting in this year or earlier.")
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     min_sources: Annotated[int | None, typer.Option("--min-sources", min=1)] = None,
     min_languages: Annotated[int | None, typer.Option("--min-languages", min=1)] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=0)] = None,
@@ -162,22 +145,18 @@ def claims_command(
     db: DbOption = Path("tradefacts.duckdb"),
 ) -> None:
     """Claims: one figure with every source that states it (most sources first)."""
-    filters = {
-        k: v
-        for k, v in dict(
-            party=party,
-            partner=partner,
-            indicator=indicator,
-            status=status,
-            period=period,
-            since=since,
-            until=until,
-            min_sources=min_sources,
-            min_languages=min_languages,
-            limit=limit,
-        ).items()
-        if v is not None
-    }
+    filters = given(
+        party=party,
+        partner=partner,
+        indicator=indicator,
+        status=status,
+        period=period,
+        since=since,
+        until=until,
+        min_sources=min_sources,
+        min_languages=min_languages,
+        limit=limit,
+    )
     rows = _read(db, lambda s: s.claims(**filters))
     if fmt is OutFormat.json:
         typer.echo(_json(rows))
@@ -221,11 +200,7 @@ def contradictions_command(
     db: DbOption = Path("tradefacts.duckdb"),
 ) -> None:
     """Incompatible figures for one indicator, parties, period and status, side by side."""
-    filters = {
-        k: v
-        for k, v in dict(party=party, partner=partner, indicator=indicator, status=status).items()
-        if v is not None
-    }
+    filters = given(party=party, partner=partner, indicator=indicator, status=status)
     rows = _read(db, lambda s: s.contradictions(**filters))
     if fmt is OutFormat.json:
         typer.echo(_json(rows))
