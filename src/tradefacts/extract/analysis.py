@@ -73,6 +73,16 @@ class SentenceAnalysis:
                 if cur is None or s < cur[2]:
                     by_end[e] = h
 
+    def starting(self, *categories: str) -> list[dict[int, Hit]]:
+        """For each category: its longest hit by the token it starts at."""
+        idx = self._cat_index
+        return [idx.get(c, _EMPTY)[0] for c in categories]
+
+    def ending(self, *categories: str) -> list[dict[int, Hit]]:
+        """For each category: its longest hit by the token it ends at (exclusive)."""
+        idx = self._cat_index
+        return [idx.get(c, _EMPTY)[1] for c in categories]
+
     def first_hit(self, category: str, i: int) -> Hit | None:
         """The longest hit of ``category`` (or a sub-category of it) starting at token i."""
         return self._cat_index.get(category, _EMPTY)[0].get(i)

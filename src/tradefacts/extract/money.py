@@ -47,15 +47,24 @@ def _num_at(sa: SentenceAnalysis, i: int, decimal_comma: bool, scaled: bool) -> 
 def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value], list[Percent]]:
     toks = sa.tokens
     # the hits asked about, by the token they start (…_at) or end (…_ending) at
-    index = sa.index
-    currency_at = index("currency")[0]
-    growth_multiple_at = index("growth.multiple")[0]
-    growth_multiple_word_at = index("growth.multiple_word")[0]
-    growth_percent_at = index("growth.percent")[0]
-    number_word_at = index("number_word")[0]
-    scale_at = index("scale")[0]
-    unit_at = index("unit")[0]
-    currency_ending = index("currency")[1]
+    (
+        currency_at,
+        growth_multiple_at,
+        growth_multiple_word_at,
+        growth_percent_at,
+        number_word_at,
+        scale_at,
+        unit_at,
+    ) = sa.starting(
+        "currency",
+        "growth.multiple",
+        "growth.multiple_word",
+        "growth.percent",
+        "number_word",
+        "scale",
+        "unit",
+    )
+    (currency_ending,) = sa.ending("currency")
     n = len(toks)
     values: list[Value] = []
     percents: list[Percent] = []

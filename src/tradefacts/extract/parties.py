@@ -43,13 +43,12 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
     """Party mentions of a sentence; tokens in ``blocked`` (currency words like "АҚШ
     доллары") are not parties."""
     # the hits asked about, by the token they start (…_at) or end (…_ending) at
-    index = sa.index
-    discourse_country_word_at = index("discourse.country_word")[0]
-    role_among_at = index("role.among")[0]
-    role_investor_word_at = index("role.investor_word")[0]
-    role_among_ending = index("role.among")[1]
-    role_and_ending = index("role.and")[1]
-    role_article_ending = index("role.article")[1]
+    discourse_country_word_at, role_among_at, role_investor_word_at = sa.starting(
+        "discourse.country_word", "role.among", "role.investor_word"
+    )
+    role_among_ending, role_and_ending, role_article_ending = sa.ending(
+        "role.among", "role.and", "role.article"
+    )
     raw = sa.hits_of("party") + sa.hits_of("party_weak")
     raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
     out: list[PartyMention] = []
