@@ -6,6 +6,7 @@ import pytest
 
 from tradefacts.extract.facts import sentences_of
 from tradefacts.extract.periods import publication_date
+from tradefacts.extract.tokens import split_sentences, tokenize
 
 
 @pytest.mark.parametrize(
@@ -48,3 +49,23 @@ def test_offsets_index_the_text_as_given() -> None:
 def test_publication_date(text: str, date: str | None) -> None:
     got = publication_date(text)
     assert (got.isoformat() if got else None) == date
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " date 2024-05-01\nЭкспорт 20 445 231 тонн. 1 234 т.б. жүк 2024-01-02T10:00 тасымалданды.",
+        "U.S. exports rose 5%. Imports fell to $1.2 bn.\n\nQ1 2025: 12.05.2025, 1.844.036,12",
+        "Savdo hajmi 3,4 mlrd dollarni tashkil etdi.O‘zbekiston 2024-yilda… «Yana» 18-19%",
+        "Headline without a stop\nТоварооборот вырос на 10 %; экспорт — 2,1 млрд долл. США.",
+    ],
+)
+def test_tokenizing_the_sentences_at_once_equals_one_by_one(text: str) -> None:
+    from tradefacts.extract.facts import _tokenize_once
+    from tradefacts.lang.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    sentences = split_sentences(text, lex.abbreviations, lex.closing_abbreviations)
+    alone = [tokenize(s.text, s.start) for s in sentences]
+    _tokenize_once(text, sentences)
+    assert [s.tokens for s in sentences] == alone

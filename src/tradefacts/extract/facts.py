@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import replace
 
 from tradefacts.extract.analysis import SentenceAnalysis
@@ -29,7 +30,7 @@ from tradefacts.extract.pairs import doc_countries, local_parties, pick_pair
 from tradefacts.extract.parties import find_parties
 from tradefacts.extract.periods import find_periods, parse_iso, publication_date
 from tradefacts.extract.rules import INHERIT_WINDOW, LEAD_SENTENCES
-from tradefacts.extract.tokens import Sentence, split_sentences
+from tradefacts.extract.tokens import Sentence, split_sentences, tokenize
 from tradefacts.lang.lexicon import Lexicon, load_lexicon
 from tradefacts.model import Evidence, Fact, normalize_parties
 
@@ -51,6 +52,7 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     if last < 0:
         return []
     sentences = sentences[: last + 1]
+    _tokenize_once(text, sentences)
     decimal_comma = _decimal_comma(text)
     analyses = [SentenceAnalysis(s, lex) for s in sentences]
     amounts = [find_amounts(sa, decimal_comma) for sa in analyses]
@@ -70,6 +72,21 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
         drafts.extend(Draft(f, si, sa.sentence.is_title) for f in new)
         update_context(ctx, m, new, drafts, anchor)
     return _finish(drafts, analyses, pub)
+
+
+def _tokenize_once(text: str, sentences: list[Sentence]) -> None:
+    """Tokenize the text of all the sentences in one go and hand each its tokens.
+
+    Sentences start and end next to white space, so the tokens are the same as
+    tokenizing each sentence alone."""
+    lo = sentences[0].start
+    toks = tokenize(text[lo : sentences[-1].end], lo)
+    starts = [t[2] for t in toks]
+    i = 0
+    for s in sentences:
+        j = bisect_left(starts, s.end, i)
+        s._tokens = toks[i:j]
+        i = j
 
 
 def _sentence_facts(
