@@ -130,7 +130,8 @@ def split_sentences(
     first = True
     for line_m in _LINE_RE.finditer(text[body_start:]):
         ls, le = line_m.start() + body_start, line_m.end() + body_start
-        if text[pos:ls].count("\n") >= 1 or text[pos:ls].count("\r") >= 1:
+        gap = text[pos:ls]
+        if "\n" in gap or "\r" in gap:
             para += 1
         pos = le
         line = text[ls:le]
