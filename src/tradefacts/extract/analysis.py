@@ -50,10 +50,6 @@ class SentenceAnalysis:
         """Hits of ``category`` and its sub-categories: longest by start, by end, all."""
         return self._cat_index.get(category, _EMPTY)
 
-    def _index(self, category: str) -> tuple[dict[int, Hit], dict[int, Hit], list[Hit]]:
-        """Hits of ``category`` and its sub-categories: longest by start, by end, all."""
-        return self._cat_index.get(category, _EMPTY)
-
     def _build_index(self) -> None:
         idx = self._cat_index
         for h in self.hits:
@@ -98,7 +94,7 @@ class SentenceAnalysis:
 
     def any_hit(self, category: str, a: int, b: int) -> Hit | None:
         """A hit of ``category`` starting within tokens [a, b)."""
-        by_start = self._index(category)[0]
+        by_start = self._cat_index.get(category, _EMPTY)[0]
         if not by_start:
             return None
         for k in range(max(0, a), min(len(self.tokens), b)):
