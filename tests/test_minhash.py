@@ -7,8 +7,11 @@ import pytest
 from datasketch import MinHash
 
 from tradefacts.reconcile.stories import (
+    BANDS,
     MINHASH_SCHEME,
     NUM_PERM,
+    ROWS,
+    band_hashes,
     shingle_hashes,
     signatures,
     similarity,
@@ -54,3 +57,16 @@ def test_near_duplicates_are_similar_and_others_are_not() -> None:
     a, b, c = signatures([base, near, TEXTS[3] * 4])
     assert similarity(a, b) > 0.6
     assert similarity(a, c) < 0.2
+
+
+def test_band_hashes_follow_the_bands_and_the_language() -> None:
+    sig = signatures([TEXTS[0]])[0]
+    changed = bytearray(sig)
+    changed[4 * ROWS] ^= 1  # the first value of the second band
+    bands = band_hashes(["ru", "ru", "kk", "ru"], [sig, sig, sig, bytes(changed)])
+    assert bands.shape == (4, BANDS) and bands.dtype == np.int64
+    assert (bands[0] == bands[1]).all()
+    assert not (bands[0] == bands[2]).any()  # another language shares no band
+    assert [int(x) for x in bands[0] != bands[3]] == [0, 1] + [0] * (BANDS - 2)
+    assert len(set(bands[0].tolist())) == BANDS
+    assert band_hashes([], []).shape == (0, BANDS)

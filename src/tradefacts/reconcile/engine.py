@@ -41,6 +41,7 @@ from tradefacts.reconcile.claims import (
     key_period,
 )
 from tradefacts.reconcile.stories import (
+    BANDS,
     LINK_DAYS,
     MINHASH_VERSION,
     ArticleInfo,
@@ -343,6 +344,15 @@ class _Db:
         names = [d[0] for d in cur.description]
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
+    def insert_columns(self, table: str, columns: dict[str, Any]) -> None:
+        """Insert rows given column by column (lists or numpy arrays of one length)."""
+        data = pa.table(columns, schema=_SCHEMAS[table])
+        if not data.num_rows:
+            return
+        name = f"_tf_new_{table}"
+        self.register(name, data)
+        self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}")
+
     def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
@@ -413,23 +423,29 @@ def _run(db: _Db, queued: set[str] | None) -> ReconcileSummary:
     if not full:
         con.execute("DELETE FROM article_minhash USING _tf_queued q WHERE article_id = q.id")
         con.execute("DELETE FROM article_bands USING _tf_queued q WHERE article_id = q.id")
-    minhash_rows, band_rows = [], []
-    for r, sig in zip(current, sigs, strict=True):
-        minhash_rows.append(
-            {
-                "article_id": r["id"],
-                "version": r["version"],
-                "lang": r["lang"],
-                "signature": sig,
-                "minhash_version": MINHASH_VERSION,
-            }
-        )
-        day = (r["published"] - _EPOCH).days if r["published"] else None
-        for band, h in enumerate(band_hashes((r["lang"] or "").encode() + b"\0" + sig)):
-            band_rows.append({"article_id": r["id"], "band": band, "hash": h, "day": day})
-    db.insert("article_minhash", minhash_rows)
-    db.insert("article_bands", band_rows)
-    del current, minhash_rows, band_rows
+    langs = [r["lang"] for r in current]
+    db.insert_columns(
+        "article_minhash",
+        {
+            "article_id": [r["id"] for r in current],
+            "version": [r["version"] for r in current],
+            "lang": langs,
+            "signature": sigs,
+            "minhash_version": [MINHASH_VERSION] * len(current),
+        },
+    )
+    bands = band_hashes(langs, sigs)
+    days = [(r["published"] - _EPOCH).days if r["published"] else None for r in current]
+    db.insert_columns(
+        "article_bands",
+        {
+            "article_id": [r["id"] for r in current for _ in range(BANDS)],
+            "band": list(range(BANDS)) * len(current),
+            "hash": bands.reshape(-1),
+            "day": [d for d in days for _ in range(BANDS)],
+        },
+    )
+    del current, bands
     lap("signatures")
 
     # 2. links of the queued articles, anew
