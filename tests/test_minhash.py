@@ -11,6 +11,7 @@ from tradefacts.reconcile.stories import (
     MINHASH_SCHEME,
     NUM_PERM,
     ROWS,
+    _permutations,
     band_hashes,
     shingle_hashes,
     signatures,
@@ -33,6 +34,12 @@ def _datasketch(text: str) -> bytes:
     m = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME, hashfunc=int)
     m.update_batch([int(h) for h in shingle_hashes(text)])
     return m.hashvalues.astype("<u4").tobytes()
+
+
+def test_permutations_are_datasketchs() -> None:
+    a, b = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME).permutations
+    mine = _permutations()
+    assert (mine[0] == a).all() and (mine[1] == b).all()
 
 
 @pytest.mark.parametrize("text", TEXTS)

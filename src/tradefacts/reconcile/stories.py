@@ -12,7 +12,7 @@ fingerprint. Two articles are *linked* (docs/reconcile.md has the numbers):
   the weight when they give different ones. Linked when the weights add up to
   ``FACT_LINK`` and the shared figures are at least half of the smaller article's facts,
   or when they add up to ``FACT_LINK_ALONE`` whatever else the articles say;
-- by **text**, when they are same-language near-duplicates: MinHash (datasketch) over
+- by **text**, when they are same-language near-duplicates: MinHash (datasketch's scheme, in numpy) over
   word 3-shingles estimates a Jaccard similarity of at least ``NEAR_DUPLICATE``, and
   their facts, if both have any, share a pair of parties and do not contradict;
 
@@ -111,13 +111,15 @@ def shingle_hashes(text: str) -> np.ndarray:
 
 
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine32 permutations ``h -> a * h + b mod 2^32`` (seed 1)."""
+    """datasketch's affine32 permutations ``h -> a * h + b mod 2^32`` (seed 1), drawn the
+    way datasketch draws them (a test checks they are equal), without importing datasketch
+    (which imports scipy: a second on every start)."""
     global _PERMUTATIONS
     if _PERMUTATIONS is None:
-        from datasketch import MinHash
-
-        a, b = MinHash(num_perm=NUM_PERM, seed=1, scheme=MINHASH_SCHEME).permutations
-        _PERMUTATIONS = (a.astype(np.uint32), b.astype(np.uint32))
+        gen = np.random.RandomState(1)
+        a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+        _PERMUTATIONS = (a, b)
     return _PERMUTATIONS
 
 
