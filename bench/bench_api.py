@@ -11,11 +11,14 @@ Usage (from the repository root):
    database read-only, the queries, rendering), --runs times each after one warm-up:
    median and slowest.
 3. With --browser, also in headless Chromium (Debian's ``chromium``, through Playwright)
-   against the app under uvicorn: each page loaded --browser-runs times in one browser
-   (the first fills its cache); the fastest and the median of the time from navigation
-   start to the load event and the first chart drawn.
+   against the app under uvicorn, two times from navigation start for each page: to the
+   load event, and to the first chart drawn (pair pages; Plotly.js is fetched after the
+   load event). Cold: --cold-runs loads, each in a fresh browser context with the cache
+   off (as a first visit: every file fetched, Plotly.js downloaded and compiled). Warm:
+   --browser-runs loads in one context, the first of which fills its cache and is left
+   out. The fastest and the median of each.
 
-Prints a table and writes bench/out/api.json. The budget is 300 ms a page.
+Prints a table and writes bench/out/api.json. The budget is 300 ms a page (the load event).
 """
 
 from __future__ import annotations
@@ -94,7 +97,31 @@ def _server_times(client: Any, urls: list[str], runs: int) -> dict[str, dict[str
     return out
 
 
-def _browser_times(app: Any, pages: list[str], runs: int) -> dict[str, dict[str, float]]:
+#: from navigation start: the load event, and the first chart drawn (app.js marks it)
+TIMES_JS = """() => { const n = performance.getEntriesByType('navigation')[0];
+    const c = performance.getEntriesByName('first-chart')[0];
+    return {load: n.loadEventEnd, chart: c ? c.startTime : null}; }"""
+
+
+def _load(page: Any, url: str) -> dict[str, float | None]:
+    page.goto(url, wait_until="load")
+    if page.locator("div.chart").count():
+        page.wait_for_selector("div.chart[data-ready]", timeout=15_000)
+    return page.evaluate(TIMES_JS)
+
+
+def _summary(runs: list[dict[str, float | None]]) -> dict[str, float | None]:
+    out: dict[str, float | None] = {}
+    for key in ("load", "chart"):
+        values = [r[key] for r in runs if r[key] is not None]
+        out[f"{key}_best_ms"] = round(min(values), 1) if values else None
+        out[f"{key}_median_ms"] = round(statistics.median(values), 1) if values else None
+    return out
+
+
+def _browser_times(
+    app: Any, pages: list[str], runs: int, cold_runs: int
+) -> dict[str, dict[str, dict[str, float | None]]]:
     import uvicorn
     from playwright.sync_api import sync_playwright
 
@@ -109,26 +136,26 @@ def _browser_times(app: Any, pages: list[str], runs: int) -> dict[str, dict[str,
     while not server.started:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
-    script = """() => { const n = performance.getEntriesByType('navigation')[0];
-        const c = performance.getEntriesByName('first-chart')[0];
-        return Math.max(n.loadEventEnd, c ? c.startTime : 0); }"""
+    viewport = {"width": 1280, "height": 900}
     out = {}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
             for path in pages:
-                times = []
-                for _ in range(runs):
-                    page.goto(base + path, wait_until="load")
-                    if page.locator("div.chart").count():
-                        page.wait_for_selector("div.chart[data-ready]", timeout=15_000)
-                    times.append(page.evaluate(script))
-                out[path] = {
-                    "best_ms": round(min(times[1:] or times), 1),
-                    "median_ms": round(statistics.median(times[1:] or times), 1),
-                    "first_ms": round(times[0], 1),
-                }
+                cold = []
+                for _ in range(cold_runs):  # a first visit: a fresh context, no cache
+                    context = browser.new_context(viewport=viewport)
+                    page = context.new_page()
+                    cdp = context.new_cdp_session(page)
+                    cdp.send("Network.enable")
+                    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+                    cold.append(_load(page, base + path))
+                    context.close()
+                context = browser.new_context(viewport=viewport)
+                page = context.new_page()
+                warm = [_load(page, base + path) for _ in range(runs + 1)][1:]
+                context.close()
+                out[path] = {"cold": _summary(cold), "warm": _summary(warm)}
             browser.close()
     finally:
         server.should_exit = True
@@ -136,12 +163,24 @@ def _browser_times(app: Any, pages: list[str], runs: int) -> dict[str, dict[str,
     return out
 
 
+def _plotly_bundle() -> dict[str, Any]:
+    """The Plotly.js file the pages use: its URL and size, as is and gzipped."""
+    import gzip
+
+    from tradefacts.api import pages
+
+    path, url = pages.plotly_bundle()
+    raw = path.read_bytes()
+    return {"url": url, "bytes": len(raw), "gzip_bytes": len(gzip.compress(raw, 6, mtime=0))}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", type=Path, help="a database (default: build the demo one)")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--browser", action="store_true", help="also time pages in chromium")
-    parser.add_argument("--browser-runs", type=int, default=6)
+    parser.add_argument("--browser-runs", type=int, default=6, help="warm loads a page")
+    parser.add_argument("--cold-runs", type=int, default=5, help="cold loads a page")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
 
@@ -169,7 +208,10 @@ def main(argv: list[str] | None = None) -> int:
                 "api": _server_times(client, api, args.runs),
             }
         if args.browser:
-            result["browser"] = _browser_times(create_app(db), pages, args.browser_runs)
+            result["plotly"] = _plotly_bundle()
+            result["browser"] = _browser_times(
+                create_app(db), pages, args.browser_runs, args.cold_runs
+            )
 
     width = max(len(u) for group in ("pages", "api") for u in result[group])
     for group in ("pages", "api"):
@@ -177,18 +219,38 @@ def main(argv: list[str] | None = None) -> int:
         for url, t in result[group].items():
             print(f"{url:<{width}}  {t['median_ms']:>9.1f}  {t['max_ms']:>6.1f}")
         print()
+    failed = []
     if "browser" in result:
-        print(f"{'browser (load, first chart)':<{width}}    best ms  median ms  first ms")
+        bundle = result["plotly"]
+        print(
+            f"browser: ms from navigation start, best/median; Plotly.js {bundle['url']} "
+            f"({bundle['bytes'] / 1e6:.2f} MB, {bundle['gzip_bytes'] / 1e6:.2f} MB gzipped)"
+        )
+        print(
+            f"{'':<{width}}  {'cold load':>13}  {'cold chart':>13}  "
+            f"{'warm load':>13}  {'warm chart':>13}"
+        )
+
+        def pair(t: dict[str, float | None], key: str) -> str:
+            best, median = t[f"{key}_best_ms"], t[f"{key}_median_ms"]
+            return f"{best:>6.0f}/{median:<6.0f}" if best is not None else f"{'–':>13}"
+
         for url, t in result["browser"].items():
+            cold, warm = t["cold"], t["warm"]
             print(
-                f"{url:<{width}}  {t['best_ms']:>9.1f}  {t['median_ms']:>9.1f}  {t['first_ms']:>8.1f}"
+                f"{url:<{width}}  {pair(cold, 'load')}  {pair(cold, 'chart')}  "
+                f"{pair(warm, 'load')}  {pair(warm, 'chart')}"
             )
+            if (cold["load_best_ms"] or 0) >= BUDGET_MS:
+                failed.append(url)
     slowest = max(t["median_ms"] for t in result["pages"].values())
     print(f"\nslowest page (server, median): {slowest:.1f} ms; budget {BUDGET_MS:.0f} ms")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
     print(f"wrote {args.out}")
-    return 0 if slowest < BUDGET_MS else 1
+    if failed:
+        print(f"load event over {BUDGET_MS:.0f} ms with a cold cache: {', '.join(failed)}")
+    return 0 if slowest < BUDGET_MS and not failed else 1
 
 
 if __name__ == "__main__":

@@ -24,11 +24,12 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from tradefacts.api import create_app  # noqa: E402
+from tradefacts.api import create_app, pages  # noqa: E402
 from tradefacts.api.data import PAGE_SIZE_MAX  # noqa: E402
 from tradefacts.api.pages import plotly_file  # noqa: E402
 from tradefacts.store import Store  # noqa: E402
 
+REPO = Path(__file__).resolve().parents[1]
 PAGES = (
     "/",
     "/pairs/KAZ/UZB",
@@ -524,7 +525,13 @@ def test_pair_page_chart(story_client: TestClient) -> None:
     r = story_client.get("/pairs/UZB/KAZ")
     assert r.status_code == 200
     html = r.text
-    assert re.search(r'<script src="/vendor/plotly-[^"]+\.min\.js" defer>', html)
+    # Plotly.js is not a script of the page (app.js fetches it once the page has loaded)
+    assert '<script src="/vendor/' not in html
+    assert re.search(
+        r'<script src="/static/app\.js\?v=[^"]+" data-plotly="/vendor/plotly-basic-[^"]+'
+        r'\.min\.js" defer>',
+        html,
+    )
     figures = _figures(html)
     assert list(figures)[0] == "chart-turnover-USD"
     traces = {t["meta"]["kind"]: t for t in figures["chart-turnover-USD"]["data"]}
@@ -638,20 +645,49 @@ def test_no_file_comes_from_the_internet(story_client: TestClient) -> None:
         assert story_client.get(asset).status_code == 200, asset
 
 
-def test_plotly_comes_from_the_plotly_package(client: TestClient) -> None:
+def _plotly_served(client: TestClient) -> tuple[str, bytes]:
+    """The URL of Plotly.js on a pair page and what it serves, checked on the way."""
     html = client.get("/pairs/KAZ/UZB").text
-    src = re.search(r'<script src="(/vendor/plotly-[^"]+)"', html)
+    src = re.search(r'data-plotly="(/vendor/plotly-[^"]+)"', html)
     assert src
     r = client.get(src.group(1), headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
     assert "immutable" in r.headers["cache-control"]
-    assert r.content == plotly_file().read_bytes()  # the client un-gzips it
     plain = client.get(src.group(1), headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and plain.content == r.content
     packed = client.get(src.group(1), headers={"Accept-Encoding": "gzip"}, extensions={})
     assert packed.headers["content-encoding"] == "gzip"
     again = client.get(src.group(1), headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304
+    return src.group(1), r.content  # the client un-gzips it
+
+
+def test_plotly_is_the_vendored_basic_bundle(client: TestClient) -> None:
+    url, content = _plotly_served(client)
+    assert content == pages.VENDORED_PLOTLY.read_bytes()
+    lock = json.loads((REPO / "js" / "package-lock.json").read_text(encoding="utf-8"))
+    version = lock["packages"]["node_modules/plotly.js-basic-dist-min"]["version"]
+    assert url == f"/vendor/plotly-basic-{version}.min.js"
+    assert f"plotly.js (basic - minified) v{version}" in content[:200].decode()
+    assert len(content) < 2_000_000  # not the full bundle (4.8 MB)
+    licence = pages.VENDORED_PLOTLY.with_name("plotly-basic.LICENSE.txt").read_text()
+    assert "MIT" in licence or "Permission is hereby granted" in licence
+
+
+def test_plotly_falls_back_to_the_plotly_package(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the vendored file, the full bundle of the installed plotly package."""
+    monkeypatch.setattr(pages, "VENDORED_PLOTLY", tmp_path / "plotly-basic.min.js")
+    pages.plotly_bundle.cache_clear()
+    try:
+        with TestClient(create_app(demo_db)) as c:
+            url, content = _plotly_served(c)
+        assert url == f"/vendor/plotly-{pages.plotly_version()}.min.js"
+        assert content == plotly_file().read_bytes()
+    finally:
+        monkeypatch.undo()
+        pages.plotly_bundle.cache_clear()
 
 
 def test_openapi(client: TestClient) -> None:

@@ -4,8 +4,9 @@
   articles with their evidence spans, pairs, stats); ``POST /api/ingest`` exists only when
   a token is given and wants ``Authorization: Bearer <token>``.
 - ``/``, ``/pairs/A/B``, ``/facts``, ``/articles/ID``, ``/stories``, ``/contradictions``,
-  ``/targets``: the dashboard (server-rendered HTML; charts by the plotly.min.js of the
-  installed ``plotly`` package, served from here: no CDN, no internet).
+  ``/targets``: the dashboard (server-rendered HTML; charts by Plotly.js's basic bundle,
+  vendored from npm in ``static/vendor/``, else by the plotly.min.js of the installed
+  ``plotly`` package, served from here: no CDN, no internet).
 - ``/docs`` (Swagger UI), ``/redoc``, ``/openapi.json``: the schema, with the Swagger and
   ReDoc files of the installed ``fastapi-offline`` package.
 

@@ -1,8 +1,11 @@
 """The dashboard: server-rendered pages (Jinja2) over the same queries as the API.
 
-Charts are drawn by Plotly.js from the installed ``plotly`` Python package
-(``plotly/package_data/plotly.min.js``), served at ``/vendor/plotly-<version>.min.js``:
-nothing comes from the internet.
+Charts are drawn by Plotly.js, served by the app at ``/vendor/plotly-...min.js``: its basic
+bundle (scatter, bar, pie; 1.2 MB) vendored from npm in ``static/vendor/`` by
+``scripts/build_js.sh``, else, if that file is missing, the full bundle of the installed
+``plotly`` Python package (``plotly/package_data/plotly.min.js``, 4.8 MB). Nothing comes
+from the internet. Pages do not wait for it: ``static/app.js`` fetches it once the page
+has loaded, and draws each chart when it arrives.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import gzip
 import hashlib
 import importlib.metadata
 import importlib.util
+import re
 import threading
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,6 +52,7 @@ FACTS_PAGE = 100
 
 
 def plotly_version() -> str:
+    """The version of the installed ``plotly`` Python package."""
     try:
         return importlib.metadata.version("plotly")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
@@ -63,13 +68,39 @@ def plotly_file() -> Path:
     return folder / "package_data" / "plotly.min.js"
 
 
+#: Plotly.js's basic bundle (npm ``plotly.js-basic-dist-min``), copied here by
+#: ``scripts/build_js.sh`` and shipped in the wheel
+VENDORED_PLOTLY = Path(__file__).resolve().parent / "static" / "vendor" / "plotly-basic.min.js"
+
+_JS_VERSION = re.compile(rb"plotly\.js[^\n]*? v(\d+\.\d+\.\d+[\w.-]*)")
+
+
 @functools.cache
-def _plotly_bytes() -> tuple[bytes, bytes, str]:
-    raw = plotly_file().read_bytes()
+def plotly_bundle() -> tuple[Path, str]:
+    """The Plotly.js file the pages use and its URL: the vendored basic bundle when it is
+    there (``/vendor/plotly-basic-4.1.1.min.js``), else the full bundle of the ``plotly``
+    package (``/vendor/plotly-<plotly version>.min.js``)."""
+    if VENDORED_PLOTLY.is_file():
+        with VENDORED_PLOTLY.open("rb") as f:
+            found = _JS_VERSION.search(f.read(400))
+        version = found.group(1).decode() if found else "0"
+        return VENDORED_PLOTLY, f"/vendor/plotly-basic-{version}.min.js"
+    return plotly_file(), f"/vendor/plotly-{plotly_version()}.min.js"
+
+
+@functools.cache
+def _plotly_bytes(path: Path) -> tuple[bytes, bytes, str]:
+    """The file, gzipped, and its ETag."""
+    raw = path.read_bytes()
     return raw, gzip.compress(raw, compresslevel=6, mtime=0), hashlib.sha1(raw).hexdigest()[:16]
 
 
-_env.globals["plotly_src"] = f"/vendor/plotly-{plotly_version()}.min.js"
+def plotly_src() -> str:
+    """The URL of Plotly.js, for the pages (``data-plotly`` of the ``app.js`` script)."""
+    return plotly_bundle()[1]
+
+
+_env.globals["plotly_src"] = plotly_src
 
 
 # --------------------------------------------------------------------------- helpers
@@ -103,15 +134,16 @@ _env.globals["lang_tag"] = _lang_tag
 
 
 def install(app: FastAPI) -> None:
-    """The dashboard routes, the static files and the bundled Plotly.js."""
+    """The dashboard routes, the static files and Plotly.js."""
     app.mount("/static", StaticFiles(packages=[("tradefacts.api", "static")]), name="static")
-    threading.Thread(target=_plotly_bytes, daemon=True).start()  # gzip it once, early
+    bundle = plotly_bundle()[0]
+    threading.Thread(target=_plotly_bytes, args=(bundle,), daemon=True).start()  # gzip it early
     for name in _env.list_templates():  # compiled now, not by the first visitor
         _env.get_template(name)
 
     @app.get("/vendor/plotly-{version}.min.js", include_in_schema=False)
     def plotly_js(request: Request, version: str) -> Response:
-        raw, packed, etag = _plotly_bytes()
+        raw, packed, etag = _plotly_bytes(plotly_bundle()[0])
         headers = {
             "Cache-Control": "public, max-age=31536000, immutable",
             "ETag": f'"{etag}"',
