@@ -50,7 +50,7 @@ from tradefacts.reconcile.stories import (
     group,
     link,
     signatures,
-    similarity,
+    similarities,
     story_parties,
 )
 
@@ -793,14 +793,12 @@ def _links(db: _Db) -> list[Link]:
         a: ArticleInfo(a, r["version"], r["published"], r["lang"], facts.get(a, []))
         for a, r in rows.items()
     }
+    sims = similarities(sig_of, text_candidates)
     out = []
     for a, b in sorted(pairs):
         if a not in infos or b not in infos:
             continue
-        sim = None
-        if (a, b) in text_candidates and a in sig_of and b in sig_of:
-            sim = similarity(sig_of[a], sig_of[b])
-        ln = link(infos[a], infos[b], sim)
+        ln = link(infos[a], infos[b], sims.get((a, b)))
         if ln is not None:
             out.append(ln)
     return out

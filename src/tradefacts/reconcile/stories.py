@@ -177,6 +177,24 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(33))
 
 
+def similarities(sig_of: Mapping[str, bytes], pairs: Iterable[tuple[str, str]]) -> dict:
+    """``similarity`` of many pairs of articles at once: ``{(a, b): J}`` for the pairs
+    whose two signatures are known."""
+    known = [(a, b) for a, b in pairs if a in sig_of and b in sig_of]
+    if not known:
+        return {}
+    ids = sorted({x for p in known for x in p})
+    row = {x: i for i, x in enumerate(ids)}
+    matrix = np.frombuffer(b"".join(sig_of[x] for x in ids), dtype="<u4").reshape(len(ids), -1)
+    ia = np.fromiter((row[a] for a, _ in known), dtype=np.int64, count=len(known))
+    ib = np.fromiter((row[b] for _, b in known), dtype=np.int64, count=len(known))
+    out: dict[tuple[str, str], float] = {}
+    for k in range(0, len(known), 50_000):  # bounds the temporary matrix
+        sims = (matrix[ia[k : k + 50_000]] == matrix[ib[k : k + 50_000]]).mean(axis=1)
+        out.update(zip(known[k : k + 50_000], sims.tolist(), strict=True))
+    return out
+
+
 def similarity(a: bytes, b: bytes) -> float:
     """The Jaccard similarity two signatures estimate."""
     x = np.frombuffer(a, dtype="<u4")
@@ -198,13 +216,17 @@ class ArticleInfo:
     published: dt.date | None
     lang: str | None
     facts: list[FactRow] = field(default_factory=list)
+    _distinct: list[FactRow] | None = field(default=None, repr=False, compare=False)
 
     def distinct_facts(self) -> list[FactRow]:
-        seen: dict[tuple[Any, ...], FactRow] = {}
-        for f in self.facts:
-            key = (*f.base_key, f.period, f.value, f.bound, f.value_max)
-            seen.setdefault(key, f)
-        return list(seen.values())
+        """The facts, each statement of a figure once (computed once: the facts are fixed)."""
+        if self._distinct is None:
+            seen: dict[tuple[Any, ...], FactRow] = {}
+            for f in self.facts:
+                key = (*f.base_key, f.period, f.value, f.bound, f.value_max)
+                seen.setdefault(key, f)
+            self._distinct = list(seen.values())
+        return self._distinct
 
     @property
     def latest_period_end(self) -> dt.date | None:
