@@ -123,13 +123,20 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return _PERMUTATIONS
 
 
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finalizer, which datasketch applies before its permutations."""
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
+#: MurmurHash3's finalizers (shift, multiplier, shift, multiplier, shift) by word width
+_FMIX = {
+    32: tuple(np.uint32(x) for x in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)),
+    64: tuple(np.uint64(x) for x in (33, 0xFF51AFD7ED558CCD, 33, 0xC4CEB9FE1A85EC53, 33)),
+}
+
+
+def _fmix(h: np.ndarray, width: int) -> np.ndarray:
+    """MurmurHash3's finalizer (every input bit moves every output bit); the 32-bit one is
+    what datasketch applies before its permutations."""
+    s1, m1, s2, m2, s3 = _FMIX[width]
+    h = (h ^ (h >> s1)) * m1
+    h = (h ^ (h >> s2)) * m2
+    return h ^ (h >> s3)
 
 
 def signatures(texts: Sequence[str]) -> list[bytes]:
@@ -142,7 +149,7 @@ def signatures(texts: Sequence[str]) -> list[bytes]:
         parts = [shingle_hashes(t).astype(np.uint32) for t in texts[k : k + _CHUNK]]
         starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
         with np.errstate(over="ignore"):
-            phv = _fmix32(np.concatenate(parts))[:, None] * a + b  # uint32: mod 2^32
+            phv = _fmix(np.concatenate(parts), 32)[:, None] * a + b  # uint32: mod 2^32
         mins = np.minimum.reduceat(phv, starts, axis=0)
         out.extend(row.astype("<u4").tobytes() for row in mins)
     return out
@@ -164,17 +171,8 @@ def band_hashes(langs: Sequence[str | None], sigs: Sequence[bytes]) -> np.ndarra
     with np.errstate(over="ignore"):
         h = lang_hash[:, None] * _MIX[0] + np.arange(BANDS, dtype=np.uint64)[None, :]
         for r in range(ROWS):
-            h = _fmix64(h * _MIX[1] + values[:, :, r])
+            h = _fmix(h * _MIX[1] + values[:, :, r], 64)
     return h.view(np.int64)
-
-
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finalizer: every input bit moves every output bit."""
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
 
 
 def similarities(sig_of: Mapping[str, bytes], pairs: Iterable[tuple[str, str]]) -> dict:
