@@ -68,7 +68,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
     n = len(toks)
     values: list[Value] = []
     percents: list[Percent] = []
-    words_that_count = set(sa.index("number_word")[0]) | set(sa.index("growth.multiple_word")[0])
+    words_that_count = set(number_word_at).union(growth_multiple_word_at)
     if not words_that_count and not sa.nums:
         return values, percents
     # only numbers and number words can start an amount: visit just those tokens
