@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from tradefacts.lang.lexicon import _NORM_CACHE, APOSTROPHES, norm
+from tradefacts.lang.lexicon import APOSTROPHES, NORM_CACHE, norm
 
 #: the optional corpus header: `` date YYYY-MM-DD `` (day optional) at the very start
 HEADER_RE = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
@@ -18,10 +18,6 @@ _NUM = (
     r"|\d+(?:[.,]\d+)?"
 )
 _DATE = r"\d{4}-\d{2}-\d{2}(?:T[\d:+\-]+)?|\d{1,2}[./]\d{1,2}[./]\d{4}\b"
-TOKEN_RE = re.compile(
-    rf"(?P<word>[^\W\d_]+(?:[{APOSTROPHES}][^\W\d_]+)*)|(?P<date>{_DATE})|(?P<num>{_NUM})|(?P<p>\S)",
-    re.UNICODE,
-)
 
 
 class Token(NamedTuple):
@@ -62,7 +58,7 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     out: list[Token] = []
     append = out.append
     make = tuple.__new__  # a NamedTuple without its Python-level __new__: tokens are many
-    cache = _NORM_CACHE
+    cache = NORM_CACHE  # norm() without the call for words already seen
     pos = offset
     first = True
     for ws, word, date, num, punct in _SPACED_TOKEN_RE.findall(text):

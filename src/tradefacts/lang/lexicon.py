@@ -30,16 +30,17 @@ WORD_RE = re.compile(
 MAX_CHAIN = 3
 
 
-_NORM_CACHE: dict[str, str] = {}
+#: norm() results by raw word (bounded); the tokenizer reads it directly, words repeat
+NORM_CACHE: dict[str, str] = {}
 
 
 def norm(s: str) -> str:
     """Case-fold and unify variants so lexicon and text compare equal (cached)."""
-    found = _NORM_CACHE.get(s)
+    found = NORM_CACHE.get(s)
     if found is None:
         found = _norm(s)
-        if len(_NORM_CACHE) < 500_000:
-            _NORM_CACHE[s] = found
+        if len(NORM_CACHE) < 500_000:
+            NORM_CACHE[s] = found
     return found
 
 
@@ -119,8 +120,6 @@ class Lexicon:
     _cand_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     #: finds a digit or a scale word ("миллиард", "billion") in normalised text
     figure_re: re.Pattern[str] = field(default_factory=lambda: re.compile(r"\d"), repr=False)
-    #: finds a month name in normalised text (datelines)
-    month_re: re.Pattern[str] = field(default_factory=lambda: re.compile(r"\A\Z"), repr=False)
 
     def add(self, entry: Entry) -> None:
         self.by_first.setdefault(entry.words[0][0], []).append(entry)
@@ -395,10 +394,4 @@ def load_lexicon(codes: tuple[str, ...] | None = None) -> Lexicon:
     lex.figure_re = re.compile(
         r"\d|\b(?:" + "|".join(re.escape(w) for w in scale_words if len(w) > 2) + ")"
     )
-    month_words = sorted(
-        {e.words[0][0] for es in lex.by_first.values() for e in es if e.category == "month"},
-        key=len,
-        reverse=True,
-    )
-    lex.month_re = re.compile("|".join(re.escape(w) for w in month_words if len(w) > 2))
     return lex
