@@ -15,7 +15,7 @@ from tradefacts.reconcile.stories import (
     band_hashes,
     shingle_hashes,
     signatures,
-    similarity,
+    similarities,
 )
 
 TEXTS = [
@@ -61,9 +61,11 @@ def test_shingle_hashes_are_32_bit_and_per_shingle() -> None:
 def test_near_duplicates_are_similar_and_others_are_not() -> None:
     base = TEXTS[0] + " " + TEXTS[2] * 3
     near = base.replace("4,4", "4,5")
-    a, b, c = signatures([base, near, TEXTS[3] * 4])
-    assert similarity(a, b) > 0.6
-    assert similarity(a, c) < 0.2
+    sigs = dict(zip("abc", signatures([base, near, TEXTS[3] * 4]), strict=True))
+    sims = similarities(sigs, [("a", "b"), ("a", "c"), ("a", "x")])
+    assert sims[("a", "b")] > 0.6
+    assert sims[("a", "c")] < 0.2
+    assert ("a", "x") not in sims  # no signature for x
 
 
 def test_band_hashes_follow_the_bands_and_the_language() -> None:

@@ -346,18 +346,14 @@ class _Db:
 
     def insert_columns(self, table: str, columns: dict[str, Any]) -> None:
         """Insert rows given column by column (lists or numpy arrays of one length)."""
-        data = pa.table(columns, schema=_SCHEMAS[table])
-        if not data.num_rows:
-            return
-        name = f"_tf_new_{table}"
-        self.register(name, data)
-        self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}")
+        self._insert(table, pa.table(columns, schema=_SCHEMAS[table]))
 
     def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
-        if not rows:
+        self._insert(table, pa.Table.from_pylist(rows, schema=_SCHEMAS[table]))
+
+    def _insert(self, table: str, data: pa.Table) -> None:
+        if not data.num_rows:
             return
-        schema = _SCHEMAS[table]
-        data = pa.Table.from_pylist(rows, schema=schema)
         name = f"_tf_new_{table}"
         self.register(name, data)
         self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}")

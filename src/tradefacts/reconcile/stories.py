@@ -175,9 +175,11 @@ def band_hashes(langs: Sequence[str | None], sigs: Sequence[bytes]) -> np.ndarra
     return h.view(np.int64)
 
 
-def similarities(sig_of: Mapping[str, bytes], pairs: Iterable[tuple[str, str]]) -> dict:
-    """``similarity`` of many pairs of articles at once: ``{(a, b): J}`` for the pairs
-    whose two signatures are known."""
+def similarities(
+    sig_of: Mapping[str, bytes], pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], float]:
+    """The Jaccard similarity the signatures estimate (the share of equal values), for many
+    pairs of articles at once: ``{(a, b): J}`` for the pairs whose signatures are known."""
     known = [(a, b) for a, b in pairs if a in sig_of and b in sig_of]
     if not known:
         return {}
@@ -191,15 +193,6 @@ def similarities(sig_of: Mapping[str, bytes], pairs: Iterable[tuple[str, str]]) 
         sims = (matrix[ia[k : k + 50_000]] == matrix[ib[k : k + 50_000]]).mean(axis=1)
         out.update(zip(known[k : k + 50_000], sims.tolist(), strict=True))
     return out
-
-
-def similarity(a: bytes, b: bytes) -> float:
-    """The Jaccard similarity two signatures estimate."""
-    x = np.frombuffer(a, dtype="<u4")
-    y = np.frombuffer(b, dtype="<u4")
-    if len(x) != len(y) or not len(x):
-        return 0.0
-    return float((x == y).mean())
 
 
 # --------------------------------------------------------------------------- links
@@ -458,6 +451,6 @@ __all__ = [
     "link",
     "shared_figures",
     "signatures",
-    "similarity",
+    "similarities",
     "story_parties",
 ]
