@@ -7,7 +7,6 @@ countries it names, the period it speaks of, the indicator word, who reports the
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -16,11 +15,9 @@ from tradefacts.extract.attach import cue_indicator, indicator_cues
 from tradefacts.extract.money import Percent, Value
 from tradefacts.extract.pairs import anchor_of_pair, distinct_parties
 from tradefacts.extract.parties import PartyMention
-from tradefacts.extract.periods import PeriodMention
+from tradefacts.extract.periods import YEAR_RE, PeriodMention
 from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
 from tradefacts.model import Fact, Growth
-
-_YEAR_AT_START = re.compile(r"\d{4}")
 
 
 @dataclass
@@ -48,7 +45,7 @@ class Context:
     def year(self, si: int) -> int | None:
         """The year the article is talking about, for a month range written without one."""
         if self.period_set and self.period and si - self.period_sent <= INHERIT_WINDOW:
-            m = _YEAR_AT_START.match(self.period.lstrip("./"))
+            m = YEAR_RE.match(self.period.lstrip("./"))
             if m:
                 return int(m.group(0))
         return None

@@ -16,7 +16,8 @@ from tradefacts.extract.tokens import HEADER_RE, tokenize
 from tradefacts.lang.lexicon import APOSTROPHES, Lexicon, norm
 
 YEAR_MIN, YEAR_MAX = 1990, 2060
-_YEAR_RE = re.compile(r"\d{4}")
+#: four digits (a year in an EDTF value)
+YEAR_RE = re.compile(r"\d{4}")
 _ISO_PREFIX = re.compile(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 
 
@@ -41,7 +42,7 @@ def shift_period(p: str | None, years: int) -> str | None:
     """The same period ``years`` years later (negative: earlier)."""
     if p is None:
         return None
-    return _YEAR_RE.sub(lambda m: f"{int(m.group(0)) + years:04d}", p)
+    return YEAR_RE.sub(lambda m: f"{int(m.group(0)) + years:04d}", p)
 
 
 # ---------------------------------------------------------------- publication date
@@ -255,7 +256,7 @@ def find_periods(
             and out[-1].value
             and out[-1].kind in ("year", "year_end", "range", "month", "months", "half", "quarter")
         ):
-            m = _YEAR_RE.match(out[-1].value.lstrip("./"))
+            m = YEAR_RE.match(out[-1].value.lstrip("./"))
             if m:
                 sentence_year[0] = int(m.group(0))
         t = toks[i]
