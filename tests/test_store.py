@@ -271,6 +271,14 @@ def test_filters(filled: Store, filters: dict[str, Any], values: list[int]) -> N
     assert len(filled.to_pandas(**filters)) == len(values)
 
 
+def test_pages_of_facts_and_their_count(filled: Store) -> None:
+    every = filled.facts()
+    assert filled.count_facts() == len(every) > 2
+    pages = [filled.facts(limit=2, offset=k) for k in range(0, len(every), 2)]
+    assert [f for page in pages for f in page] == every
+    assert filled.count_facts(status="target", limit=1) == len(filled.facts(status="target"))
+
+
 def test_bad_filters_are_one_line_errors(filled: Store) -> None:
     with pytest.raises(StoreError, match="unknown indicator 'trade'"):
         filled.facts(indicator="trade")

@@ -899,6 +899,7 @@ class Store:
         lang: str | Iterable[str] | None = None,
         include_superseded: bool = False,
         limit: int | None = None,
+        offset: int = 0,
     ) -> tuple[str, list[Any]]:
         where: list[str] = []
         params: list[Any] = []
@@ -951,6 +952,8 @@ class Store:
         sql += " ORDER BY a.published NULLS LAST, f.article_id, f.version, f.n"
         if limit is not None:
             sql += f" LIMIT {max(0, int(limit))}"
+        if offset:
+            sql += f" OFFSET {max(0, int(offset))}"
         return sql, params
 
     def facts(self, **filters: Any) -> list[dict[str, Any]]:
@@ -960,12 +963,19 @@ class Store:
         ``party``, else either side), ``indicator``, ``status``, ``lang`` (``uz`` matches
         ``uz-Cyrl`` and ``uz-Latn``) — each a value, a comma-separated string or a list;
         ``since`` / ``until`` (years, compared with the fact's period; facts without a
-        period are left out when either is given); ``include_superseded``; ``limit``.
+        period are left out when either is given); ``include_superseded``; ``limit`` and
+        ``offset`` (a page of the rows).
         """
         sql, params = self._select(**filters)
         cursor = self.con.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def count_facts(self, **filters: Any) -> int:
+        """How many rows ``facts(**filters)`` gives (without ``limit``/``offset``)."""
+        filters = {k: v for k, v in filters.items() if k not in ("limit", "offset")}
+        sql, params = self._select(**filters)
+        return int(self.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0])
 
     def to_arrow(self, **filters: Any) -> pa.Table:
         """The ``facts(**filters)`` rows as a pyarrow Table."""

@@ -192,10 +192,9 @@ _FACT_SELECT_F = ", ".join(f"f.{c}" for c in FACT_COLUMNS)
 
 def facts_page(store: Store, filters: dict[str, Any], page: int, page_size: int) -> dict[str, Any]:
     """One page of ``Store.facts(**filters)`` and the total count."""
-    sql, params = store._select(**filters)
-    total = store.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0]
-    items = _rows(store, f"{sql} LIMIT ? OFFSET ?", [*params, page_size, (page - 1) * page_size])
-    return {"total": int(total), "page": page, "page_size": page_size, "items": items}
+    total = store.count_facts(**filters)
+    items = store.facts(**filters, limit=page_size, offset=(page - 1) * page_size)
+    return {"total": total, "page": page, "page_size": page_size, "items": items}
 
 
 def fact(store: Store, fact_id: str) -> dict[str, Any]:
