@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import synthetic  # noqa: E402
-
 from tradefacts import extract  # noqa: E402
 
 
