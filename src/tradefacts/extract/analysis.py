@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tradefacts.extract.tokens import Sentence, Token
-from tradefacts.lang.lexicon import Hit, Lexicon
+from tradefacts.lang.lexicon import NATIVE, Hit, Lexicon
 
 _NAMES: dict[str, list[str]] = {}  # "bound.gt_post" -> ["bound.gt_post", "bound"]
 _EMPTY: tuple[dict[int, Hit], dict[int, Hit], list[Hit]] = ({}, {}, [])
@@ -20,6 +20,12 @@ def _names(category: str) -> list[str]:
         names.append(cat)
     _NAMES[category] = names
     return names
+
+
+_native_analyse = None
+if NATIVE is not None:
+    NATIVE.setup_index(_NAMES, _names)
+    _native_analyse = NATIVE.analyse
 
 
 @dataclass
@@ -39,6 +45,17 @@ class SentenceAnalysis:
     cues: list[Hit] | None = field(default=None, repr=False)  # set by attach.indicator_cues
 
     def __post_init__(self) -> None:
+        if _native_analyse is not None and type(self.lexicon) is Lexicon:
+            # the same as _analyse_py, in C
+            self.tokens = toks = self.sentence.tokens
+            self.nums, self.hits, self.hit_starts = _native_analyse(
+                toks, self.lexicon, self._cat_index
+            )
+            return
+        self._analyse_py()
+
+    def _analyse_py(self) -> None:
+        """The number tokens, the lexicon hits and their index, in Python."""
         self.tokens = self.sentence.tokens
         toks = self.tokens
         self.nums = [i for i, t in enumerate(toks) if t[4] == "num"]

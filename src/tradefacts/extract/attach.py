@@ -8,36 +8,34 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from collections import Counter
 from functools import partial
 
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.money import Percent, Value
 from tradefacts.extract.periods import PeriodMention, shift_period
+from tradefacts.extract.rules import by_start_longest
 from tradefacts.lang.lexicon import Hit
 from tradefacts.model import Growth
-
-
-def currency_tokens(sa: SentenceAnalysis) -> set[int]:
-    out: set[int] = set()
-    for h in sa.hits_of("currency"):
-        if h.end - h.start > 1:
-            out.update(range(h.start, h.end))
-    return out
 
 
 def indicator_cues(sa: SentenceAnalysis) -> list[Hit]:
     """Indicator cues, longest match first; "none" phrases (trade minister) swallow cues.
 
-    Computed once per sentence (the stages ask several times); do not modify the list."""
+    Computed once per sentence (the stages ask several times); do not modify the list.
+    The cues do not overlap: both their starts and their ends increase."""
     if sa.cues is not None:
         return sa.cues
-    hits = [
-        h
-        for h in sa.hits_of("indicator")
-        if h.category not in ("indicator.world", "indicator.goods")
-    ]
-    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    found = sa.hits_of("indicator")
+    hits = (
+        [h for h in found if h.category not in ("indicator.world", "indicator.goods")]
+        if found
+        else []
+    )
+    if not hits:
+        sa.cues = hits
+        return hits
+    if len(hits) > 1:
+        hits.sort(key=by_start_longest)
     out: list[Hit] = []
     covered = -1
     for h in hits:
@@ -54,7 +52,14 @@ def indicator_cues(sa: SentenceAnalysis) -> list[Hit]:
 
 
 def cue_indicator(h: Hit) -> str:
-    return h.category.split(".", 1)[1]
+    """The indicator a cue names: "indicator.export" -> "export"."""
+    found = _INDICATOR_OF.get(h.category)
+    if found is None:
+        found = _INDICATOR_OF[h.category] = h.category.split(".", 1)[1]
+    return found
+
+
+_INDICATOR_OF: dict[str, str] = {}  # cue category -> indicator
 
 
 def pick_indicator(
@@ -63,10 +68,14 @@ def pick_indicator(
     if not cues:
         return None
     starts = [w.start for w in values if w is not v]
-    pre = [h for h in cues if h.end <= v.start and not any(h.end <= s < v.start for s in starts)]
-    post = [h for h in cues if h.start >= v.end and not any(v.end <= s < h.start for s in starts)]
-    p = max(pre, key=lambda h: h.end) if pre else None
-    q = min(post, key=lambda h: h.start) if post else None
+    if starts:  # a cue with another figure between it and this one is not this one's
+        pre = [h for h in cues if h.end <= v.start and not _any_in(starts, h.end, v.start)]
+        post = [h for h in cues if h.start >= v.end and not _any_in(starts, v.end, h.start)]
+    else:
+        pre = [h for h in cues if h.end <= v.start]
+        post = [h for h in cues if h.start >= v.end]
+    p = pre[-1] if pre else None  # the cue ending last (cues are in order)
+    q = post[0] if post else None  # the cue starting first
     if p and q:
         if clause_break(sa, p.end, v.start) and not clause_break(sa, v.end, q.start):
             return cue_indicator(q)
@@ -75,6 +84,14 @@ def pick_indicator(
         return cue_indicator(p or q)  # type: ignore[arg-type]
     near = min(cues, key=lambda h: min(abs(h.start - v.start), abs(h.end - v.end)))
     return cue_indicator(near)
+
+
+def _any_in(positions: list[int], a: int, b: int) -> bool:
+    """Does one of ``positions`` (in any order) fall within [a, b)?"""
+    for s in positions:  # noqa: SIM110 - a plain loop: no generator per call
+        if a <= s < b:
+            return True
+    return False
 
 
 def _strong_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
@@ -101,6 +118,8 @@ def pick_period(
     prev_period: str | None,
     including: list[Hit],
 ) -> tuple[str | None, bool, str]:
+    if not allp:
+        return None, False, ""  # the sentence names no period
     starts = [w.start for w in values if w is not v]
     real = [p for p in own if p.kind != "present"]
     # comparison periods belong only to an amount right before them ("against 76,500 t in 2017")
@@ -109,12 +128,12 @@ def pick_period(
         for p in allp
         if p.comparison and 0 <= p.comparison_cue <= v.start and 0 <= p.start - v.end <= 3
     ]
-    pre = [p for p in real if p.end <= v.start and not any(p.end <= s < v.start for s in starts)]
+    pre = [p for p in real if p.end <= v.start and not _any_in(starts, p.end, v.start)]
     post = [
         p
         for p in real
         if p.start >= v.end
-        and not any(v.end <= s < p.start for s in starts)
+        and not _any_in(starts, v.end, p.start)
         and (p.kind == "deadline" or not clause_break(sa, v.end, p.start))
     ]
     chosen = None
@@ -160,24 +179,11 @@ def pick_status(
     period: str | None,
     pub: dt.date | None,
 ) -> str:
-    def cost(h: Hit, w: Value) -> int:
-        d = cue_distance(h, w)
-        a, b = (h.end, w.start) if h.end <= w.start else (w.end, h.start)
-        if _strong_break(sa, a, b):
-            return d + 8
-        return d + (3 if clause_break(sa, a, b) else 0)
-
-    def mine(h: Hit) -> bool:
-        if not live:
-            return False
-        best = min(live, key=lambda w: cost(h, w))
-        return best is v and cost(h, v) <= (15 if len(live) == 1 else 12)
-
-    if any(mine(h) for h in targets):
+    if targets and any(_cue_of(sa, h, v, live) for h in targets):
         return "target"
-    if any(mine(h) for h in forecasts):
+    if forecasts and any(_cue_of(sa, h, v, live) for h in forecasts):
         return "forecast"
-    if any(mine(h) for h in weak_targets):
+    if weak_targets and any(_cue_of(sa, h, v, live) for h in weak_targets):
         return "target"
     if period_kind == "deadline":
         # "by 2030" is a goal; "as of 2025" with no goal word is a stock already reached
@@ -185,15 +191,46 @@ def pick_status(
         if year is None or pub is None or year > pub.year:
             return "target"
         return "actual"
-    idx = live.index(v) if v in live else -1
-    if 0 <= idx < len(live) - 1 and not any(mine(h) for h in targets + forecasts):
-        nxt = live[idx + 1]
-        # "5 млрд долларга ва 10 млрд долларга етказиш": one verb for both
-        joined = sa.any_hit("role.and", v.end, nxt.start) and nxt.start - v.end <= 4
-        if joined and any(cue_distance(h, nxt) <= 12 and _nearest(live, h) is nxt for h in targets):
-            return "target"
-
+    if targets:
+        # (no target or forecast cue is this figure's own: those returned above)
+        idx = _index_of(live, v)
+        if 0 <= idx < len(live) - 1:
+            nxt = live[idx + 1]
+            # "5 млрд долларга ва 10 млрд долларга етказиш": one verb for both
+            joined = sa.any_hit("role.and", v.end, nxt.start) and nxt.start - v.end <= 4
+            if joined and any(
+                cue_distance(h, nxt) <= 12 and _nearest(live, h) is nxt for h in targets
+            ):
+                return "target"
     return "actual"
+
+
+def _index_of(values: list[Value], v: Value) -> int:
+    """Where ``v`` itself is in ``values`` (-1: not there). The figures of a sentence
+    start at different tokens, so identity and equality agree."""
+    for k, w in enumerate(values):
+        if w is v:
+            return k
+    return -1
+
+
+def _cue_cost(sa: SentenceAnalysis, h: Hit, w: Value) -> int:
+    """How far a status cue is from a figure: tokens, and more across a clause break."""
+    d = cue_distance(h, w)
+    a, b = (h.end, w.start) if h.end <= w.start else (w.end, h.start)
+    if _strong_break(sa, a, b):
+        return d + 8
+    return d + (3 if clause_break(sa, a, b) else 0)
+
+
+def _cue_of(sa: SentenceAnalysis, h: Hit, v: Value, live: list[Value]) -> bool:
+    """Does the cue ``h`` belong to ``v``: nearest to it of all live figures, and near?"""
+    if not live:
+        return False
+    if len(live) == 1:
+        return live[0] is v and _cue_cost(sa, h, v) <= 15
+    best = min(live, key=lambda w: _cue_cost(sa, h, w))
+    return best is v and _cue_cost(sa, h, v) <= 12
 
 
 def _nearest(live: list[Value], h: Hit) -> Value:
@@ -219,6 +256,8 @@ def attach_growth(
     sa: SentenceAnalysis, values: list[Value], percents: list[Percent]
 ) -> dict[int, Growth]:
     out: dict[int, Growth] = {}
+    if not percents:
+        return out
     live = [v for v in values if not v.increment]
     for p in percents:
         if p.share or p.direction == 0:
@@ -234,7 +273,8 @@ def attach_growth(
         if not cands:
             continue
 
-        target = min(cands, key=partial(_growth_distance, sa, p))
+        # (the nearer of two candidates, a clause break counting as distance)
+        target = cands[0] if len(cands) == 1 else min(cands, key=partial(_growth_distance, sa, p))
         sign = -1 if p.direction < 0 else 1
         val = p.value * sign
         vmax = p.value_max * sign if p.value_max is not None else None
@@ -253,8 +293,10 @@ def product_of(sa: SentenceAnalysis, v: Value, cues: list[Hit]) -> str | None:
     Хитойга экспорти"). Generic goods alone ("товаров", "өнім") are no scope.
     """
     words: list[int] = []
+    stops: set[int] | None = None
     if v.unit == "t":
-        words = _product_words(sa, v.end, +1)
+        stops = _scope_stops(sa)
+        words = _product_words(sa, v.end, +1, stops)
     if not words:
         cue = None
         before = [h for h in cues if h.end <= v.start and cue_indicator(h) in ("export", "import")]
@@ -262,16 +304,20 @@ def product_of(sa: SentenceAnalysis, v: Value, cues: list[Hit]) -> str | None:
         cue = before[-1] if before else (after[0] if after else None)
         if cue is None:
             return None
-        langs = Counter(h.lang for h in sa.hits)
+        if stops is None:
+            stops = _scope_stops(sa)
+        langs: dict[str, int] = {}  # hits by language, in order of first appearance
+        for h in sa.hits:
+            langs[h.lang] = langs.get(h.lang, 0) + 1
         lang = max(langs, key=lambda c: (langs[c], c == cue.lang)) if langs else cue.lang
         if sa.lexicon.languages[lang].case_of:
             k = cue.start
             p = sa.last_hit_ending("party", k)
             if p:
                 k = p.start
-            words = _product_words(sa, k - 1, -1)
+            words = _product_words(sa, k - 1, -1, stops)
         else:
-            words = _product_words(sa, cue.end, +1)
+            words = _product_words(sa, cue.end, +1, stops)
             # after the noun only a real scope: "экспорт зерна в Китай", "exports of
             # agricultural products", not the verb of "экспорт составил"
             nxt = max(words) + 1 if words else None
@@ -289,7 +335,50 @@ def product_of(sa: SentenceAnalysis, v: Value, cues: list[Hit]) -> str | None:
     return sa.sentence.text[toks[a].start - sa.sentence.start : toks[b].end - sa.sentence.start]
 
 
-def _product_words(sa: SentenceAnalysis, k: int, step: int) -> list[int]:
+#: categories whose words end a product scope: names, roles, periods, figures, other cues
+_NOT_PRODUCT = (
+    "party",
+    "party_weak",
+    "role",
+    "period",
+    "month",
+    "status",
+    "bound",
+    "growth",
+    "indicator.export",
+    "indicator.import",
+    "indicator.turnover",
+    "scale",
+    "currency",
+    "discourse",
+)
+_ENDS_SCOPE: dict[str, bool] = {}  # category -> is it one of _NOT_PRODUCT or under one
+
+
+def _ends_scope(category: str) -> bool:
+    """Is ``category`` one of _NOT_PRODUCT or under one (remembered per category)?"""
+    found = _ENDS_SCOPE.get(category)
+    if found is None:
+        found = any(category == c or category.startswith(c + ".") for c in _NOT_PRODUCT)
+        _ENDS_SCOPE[category] = found
+    return found
+
+
+def _scope_stops(sa: SentenceAnalysis) -> set[int]:
+    """The tokens a product scope cannot take: those of a figure, and those where a word
+    of the categories above starts or ends."""
+    stops = set(sa.value_tokens)
+    known = _ENDS_SCOPE
+    for h in sa.hits:
+        cat = h.category
+        if known.get(cat) or (cat not in known and _ends_scope(cat)):
+            stops.add(h.start)
+            stops.add(h.end - 1)
+    return stops
+
+
+def _product_words(sa: SentenceAnalysis, k: int, step: int, stops: set[int]) -> list[int]:
+    """Up to three words from token ``k`` on (``step`` +1: rightwards, -1: leftwards)."""
     toks = sa.tokens
     out: list[int] = []
     if step > 0 and k < len(toks) and sa.first_hit("role.of", k):
@@ -298,25 +387,7 @@ def _product_words(sa: SentenceAnalysis, k: int, step: int) -> list[int]:
         t = toks[k]
         if t.kind != "word" and not (t.text == "-" and not t.space_before and out):
             break
-        if k in sa.value_tokens or any(
-            sa.first_hit(c, k) or sa.last_hit_ending(c, k + 1)
-            for c in (
-                "party",
-                "party_weak",
-                "role",
-                "period",
-                "month",
-                "status",
-                "bound",
-                "growth",
-                "indicator.export",
-                "indicator.import",
-                "indicator.turnover",
-                "scale",
-                "currency",
-                "discourse",
-            )
-        ):
+        if k in stops:
             break
         out.append(k)
         k += step

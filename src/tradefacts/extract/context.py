@@ -15,8 +15,9 @@ from tradefacts.extract.attach import cue_indicator, indicator_cues
 from tradefacts.extract.money import Percent, Value
 from tradefacts.extract.pairs import anchor_of_pair, distinct_parties
 from tradefacts.extract.parties import PartyMention
-from tradefacts.extract.periods import YEAR_RE, PeriodMention
+from tradefacts.extract.periods import PeriodMention
 from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
+from tradefacts.lang.lexicon import Hit
 from tradefacts.model import Fact, Growth
 
 
@@ -45,9 +46,9 @@ class Context:
     def year(self, si: int) -> int | None:
         """The year the article is talking about, for a month range written without one."""
         if self.period_set and self.period and si - self.period_sent <= INHERIT_WINDOW:
-            m = YEAR_RE.match(self.period.lstrip("./"))
-            if m:
-                return int(m.group(0))
+            head = self.period.lstrip("./")[:4]  # where periods.YEAR_RE would match
+            if len(head) == 4 and head.isdecimal():
+                return int(head)
         return None
 
 
@@ -73,12 +74,19 @@ def update_context(
     ctx: Context, m: Mentions, new: list[Fact], drafts: list[Draft], anchor: str | None
 ) -> None:
     sa, si, values, percents, pms, periods = m
+    if not (values or percents or pms or periods or new):
+        # a sentence without figures, names or periods sets no scene; only its
+        # indicator word ("Экспорт тоже вырос.") is remembered
+        _note_indicator(ctx, indicator_cues(sa), si)
+        return
     for v in values:
         if v.unit and v.unit != "t":
             ctx.currency = v.unit
-    own = [
-        p for p in periods if not p.comparison and p.kind not in ("deadline", "present", "since")
-    ]
+    own = (
+        [p for p in periods if not p.comparison and p.kind not in ("deadline", "present", "since")]
+        if periods
+        else []
+    )
     if new:
         actual = [
             f
@@ -104,37 +112,28 @@ def update_context(
             ctx.period = own[-1].value
             ctx.period_set = True
             ctx.period_sent = si
-        same_ind = (
-            ctx.last_facts
-            and not own
-            and any(cue_indicator(h) == ctx.last_facts[-1].indicator for h in indicator_cues(sa))
-        )
+        cues = indicator_cues(sa)
         if (
             ctx.last_facts
             and si - ctx.last_sent <= 2
             and (
                 sa.hits_of("discourse.anaphora")
                 or (all(v.increment for v in values) and values)
-                or (same_ind and si - ctx.last_sent == 1)
+                or (si - ctx.last_sent == 1 and not own and _same_indicator(ctx, cues))
             )
         ):
             _anaphoric_growth(ctx, percents, drafts)
-        ps = [p for p in percents if not p.share and p.direction != 0]
-        if len(ps) == 1 and indicator_cues(sa):
-            p = ps[0]
-            ctx.pending_growth = Growth(
-                p.value * (-1 if p.direction < 0 else 1), p.bound, p.value_max
-            )
-            ctx.pending_sent = si
-            ctx.pending_period = own[-1].value if own else None
-        cues = indicator_cues(sa)
-        if cues:
-            ctx.indicator = cue_indicator(cues[-1])
-            if ctx.indicator == "transit":
-                ctx.indicator = "freight"
-            ctx.indicator_sent = si
-        strong = distinct_parties(pms)
-        codes = [p.code for p in strong]
+        if percents and cues:
+            ps = [p for p in percents if not p.share and p.direction != 0]
+            if len(ps) == 1:
+                p = ps[0]
+                ctx.pending_growth = Growth(
+                    p.value * (-1 if p.direction < 0 else 1), p.bound, p.value_max
+                )
+                ctx.pending_sent = si
+                ctx.pending_period = own[-1].value if own else None
+        _note_indicator(ctx, cues, si)
+        codes = [p.code for p in distinct_parties(pms)] if pms else []
         if len(codes) > 2:
             countries = [c for c in codes if c not in BLOCS]
             if len(countries) >= 2:
@@ -165,6 +164,21 @@ def update_context(
     for pm in pms:
         if pm.partner_of:
             ctx.reporter = pm.code
+
+
+def _note_indicator(ctx: Context, cues: list[Hit], si: int) -> None:
+    """The last indicator word of a sentence without facts of its own."""
+    if cues:
+        ctx.indicator = cue_indicator(cues[-1])
+        if ctx.indicator == "transit":
+            ctx.indicator = "freight"
+        ctx.indicator_sent = si
+
+
+def _same_indicator(ctx: Context, cues: list[Hit]) -> bool:
+    """Does the sentence name the indicator of the last figure again?"""
+    indicator = ctx.last_facts[-1].indicator
+    return any(cue_indicator(h) == indicator for h in cues)
 
 
 def _within(inner: str | None, outer: str | None) -> bool:

@@ -13,11 +13,11 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from dataclasses import replace
+from operator import itemgetter
 
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.attach import (
     attach_growth,
-    currency_tokens,
     indicator_cues,
     pick_indicator,
     pick_period,
@@ -27,8 +27,13 @@ from tradefacts.extract.attach import (
 from tradefacts.extract.context import Context, Draft, Mentions, update_context
 from tradefacts.extract.money import find_amounts
 from tradefacts.extract.pairs import doc_countries, local_parties, pick_pair
-from tradefacts.extract.parties import find_parties
-from tradefacts.extract.periods import find_periods, parse_iso, publication_date
+from tradefacts.extract.parties import PartyMention, find_parties
+from tradefacts.extract.periods import (
+    find_periods,
+    may_name_period,
+    parse_iso,
+    publication_date,
+)
 from tradefacts.extract.rules import INHERIT_WINDOW, LEAD_SENTENCES
 from tradefacts.extract.tokens import Sentence, split_sentences, tokenize
 from tradefacts.lang.lexicon import Lexicon, load_lexicon
@@ -53,11 +58,11 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
         return []
     sentences = sentences[: last + 1]
     _tokenize_once(text, sentences)
-    decimal_comma = _decimal_comma(text)
     analyses = [SentenceAnalysis(s, lex) for s in sentences]
+    # the text's decimal mark only decides numbers written with a point ("1.500")
+    decimal_comma = _decimal_comma(text) if _point_in_numbers(analyses) else True
     amounts = [find_amounts(sa, decimal_comma) for sa in analyses]
-    blocked = [currency_tokens(sa) for sa in analyses]
-    parties = [find_parties(sa, b) for sa, b in zip(analyses, blocked, strict=True)]
+    parties = [find_parties(sa) for sa in analyses]
     ranked = doc_countries(parties)
     anchor = ranked[0] if ranked else None
     ctx = Context(pub=pub)
@@ -65,11 +70,13 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     for si, (sa, (values, percents), pms) in enumerate(
         zip(analyses, amounts, parties, strict=True)
     ):
-        periods = find_periods(sa, pub, ctx.year(si))
+        periods = find_periods(sa, pub, ctx.year(si)) if may_name_period(sa) else []
         sa.periods = periods
         m = Mentions(sa, si, values, percents, pms, periods)
-        new = _sentence_facts(m, ctx, anchor, lex, ranked)
-        drafts.extend(Draft(f, si, sa.sentence.is_title) for f in new)
+        new = _sentence_facts(m, ctx, anchor, lex, ranked) if values else []
+        if new:
+            title = sa.sentence.is_title
+            drafts.extend([Draft(f, si, title) for f in new])
         update_context(ctx, m, new, drafts, anchor)
     return _finish(drafts, analyses, pub)
 
@@ -81,12 +88,14 @@ def _tokenize_once(text: str, sentences: list[Sentence]) -> None:
     tokenizing each sentence alone."""
     lo = sentences[0].start
     toks = tokenize(text[lo : sentences[-1].end], lo)
-    starts = [t[2] for t in toks]
     i = 0
     for s in sentences:
-        j = bisect_left(starts, s.end, i)
+        j = bisect_left(toks, s.end, i, key=_TOKEN_START)
         s._tokens = toks[i:j]
         i = j
+
+
+_TOKEN_START = itemgetter(2)  # Token.start
 
 
 def _sentence_facts(
@@ -120,17 +129,25 @@ def _sentence_facts(
     if local_sets and len({p.code for p in local_sets[0]}) >= 2:
         first = min(local_sets[0], key=lambda p: p.start)
         # its role belongs to the first figure's clause, not to the later ones
-        sentence_anchor = replace(first, role="subj")
+        sentence_anchor = PartyMention(
+            first.code, first.start, first.end, "subj", first.weak, first.partner_of, first.listed
+        )
     for vi, v in enumerate(values):
         if v.increment:
             continue
         unit = v.unit or ctx.currency
         if unit is None:
             continue
-        if any(abs(h.start - v.start) <= 6 or abs(h.start - v.end) <= 4 for h in excludes):
+        if excludes and any(
+            abs(h.start - v.start) <= 6 or abs(h.start - v.end) <= 4 for h in excludes
+        ):
             continue
         indicator = pick_indicator(sa, v, values, cues)
-        if v.case != "attributive" and any(h.end in (v.start, v.start - 1) for h in worths):
+        if (
+            worths
+            and v.case != "attributive"
+            and any(h.end in (v.start, v.start - 1) for h in worths)
+        ):
             v.case = "attributive"
         if indicator is None and v.case == "attributive":
             continue  # "$1.2 bn worth of projects" describes a noun, not a trade figure
@@ -260,6 +277,7 @@ def _finish(
     # one fact per key; a null-period copy of a dated fact is the same fact
     seen: dict[tuple, int] = {}
     result: list[Fact] = []
+    keys: list[tuple] = []
     for f in out:
         k = _key(f)
         if k in seen:
@@ -269,13 +287,18 @@ def _finish(
             continue
         seen[k] = len(result)
         result.append(f)
-    dated: dict[tuple, Fact] = {_key(f)[1:]: f for f in result if f.period is not None}
+        keys.append(k)
+    dated = {k[1:] for f, k in zip(result, keys, strict=True) if f.period is not None}
     final: list[Fact] = []
-    for f in result:
-        if f.period is None and _key(f)[1:] in dated:
+    # the facts kept so far by what _same_figure compares first, in order
+    alike: dict[tuple, list[int]] = {}
+    for f, k in zip(result, keys, strict=True):
+        if f.period is None and k[1:] in dated:
             continue
-        twin = next((i for i, g in enumerate(final) if _same_figure(g, f)), None)
+        group = alike.setdefault((f.indicator, f.parties, f.status, f.unit), [])
+        twin = next((i for i in group if _same_figure(final[i], f)), None)
         if twin is None:
+            group.append(len(final))
             final.append(f)
         elif _precision(f) > _precision(final[twin]):
             final[twin] = f
@@ -326,6 +349,16 @@ def _key(f: Fact) -> tuple:
 
 _DIGIT = re.compile(r"\d")
 _DECIMAL_MARK = re.compile(r"\d([,.])\d{1,2}(?!\d)")
+
+
+def _point_in_numbers(analyses: list[SentenceAnalysis]) -> bool:
+    """Is some number of the sentences written with a point?"""
+    for sa in analyses:
+        toks = sa.tokens
+        for i in sa.nums:
+            if "." in toks[i].text:
+                return True
+    return False
 
 
 def _decimal_comma(text: str) -> bool:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.numbers import parse_number
+from tradefacts.extract.tokens import Token
 from tradefacts.lang.lexicon import Hit
 
 DASHES = "-–—"
@@ -45,6 +46,10 @@ def _num_at(sa: SentenceAnalysis, i: int, decimal_comma: bool, scaled: bool) -> 
 
 
 def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value], list[Percent]]:
+    values: list[Value] = []
+    percents: list[Percent] = []
+    if not (sa.nums or sa.index("number_word")[2] or sa.index("growth.multiple_word")[2]):
+        return values, percents  # no number, no number word: no amount can start
     toks = sa.tokens
     # the hits asked about, by the token they start (…_at) or end (…_ending) at
     (
@@ -64,13 +69,20 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
         "scale",
         "unit",
     )
+    if not (
+        currency_at
+        or unit_at
+        or scale_at
+        or growth_percent_at
+        or growth_multiple_at
+        or growth_multiple_word_at
+    ):
+        return values, percents  # numbers, but no currency, unit, scale or percent word
     (currency_ending,) = sa.ending("currency")
+    # where a word that makes a number an amount may stand right after the number
+    cue_starts = set(currency_at).union(unit_at, scale_at, growth_percent_at, growth_multiple_at)
     n = len(toks)
-    values: list[Value] = []
-    percents: list[Percent] = []
     words_that_count = set(number_word_at).union(growth_multiple_word_at)
-    if not words_that_count and not sa.nums:
-        return values, percents
     # only numbers and number words can start an amount: visit just those tokens
     cands = sorted(words_that_count.union(sa.nums)) if words_that_count else sa.nums
     i = 0
@@ -92,11 +104,17 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
                 continue
         start = i
         j = nw.end if nw else i + 1
+        if (
+            nw is None
+            and j not in cue_starts
+            and start not in currency_ending
+            and not (j < n and toks[j].text in DASHES)
+        ):
+            i += 1
+            continue  # a bare number ("2024 жылы", "5 компания"): no amount
         # a scale word may follow: decide comma-vs-thousands with that knowledge
-        scaled_ahead = scale_at.get(j) is not None or (
-            j + 1 < n and scale_at.get(j + 2 if toks[j].text in DASHES else j) is not None
-        )
-        base = float(nw.payload) if nw else _num_at(sa, i, decimal_comma, scaled_ahead)
+        scaled_ahead = j in scale_at or (j + 1 < n and toks[j].text in DASHES and j + 2 in scale_at)
+        base = float(nw.payload) if nw else parse_number(t.text, decimal_comma, scaled_ahead)
         if base is None:
             i += 1
             continue
@@ -192,6 +210,8 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
             v.bound = "range"
         values.append(v)
         i = max(k, i + 1)
+    if not values and not percents:
+        return values, percents  # numbers, but none of them an amount
     _shared_units(sa, values, decimal_comma)
     _ranges(sa, values)
     for v in values:
@@ -297,7 +317,12 @@ def _ending_case(sa: SentenceAnalysis, v: Value) -> str | None:
 def _bounds(sa: SentenceAnalysis, values: list[Value], percents: list[Percent]) -> None:
     toks = sa.tokens
     for v in values:
-        v.case = _ending_case(sa, v)
+        if v.end >= 2 and toks[v.end - 2].text == ".":
+            v.case = _ending_case(sa, v)
+    bound_starting, bound_ending, _ = sa.index("bound")
+    if not bound_ending:
+        return  # no bound cue anywhere in the sentence
+    for v in values:
         if v.bound == "range":
             continue
         # preposed cue ending at most two tokens before the amount
@@ -305,7 +330,7 @@ def _bounds(sa: SentenceAnalysis, values: list[Value], percents: list[Percent]) 
             e = v.start - gap
             if e <= 0:
                 break
-            h = _best_bound_pre(sa, e)
+            h = _best_bound_pre(sa, bound_ending, e)
             if h:
                 v.bound = h
                 break
@@ -313,23 +338,24 @@ def _bounds(sa: SentenceAnalysis, values: list[Value], percents: list[Percent]) 
                 break
         if v.bound != "eq":
             continue
-        post = _bound_post(sa, v.end, v.case)
+        post = _bound_post(sa, bound_starting, v.end, v.case)
         if post:
             v.bound = post
     for p in percents:
-        post = _bound_post(sa, p.end, p.case)
+        post = _bound_post(sa, bound_starting, p.end, p.case)
         if post:
             p.bound = post
         for gap in range(0, 2):
             e = p.start - gap
-            h = _best_bound_pre(sa, e) if e > 0 else None
+            h = _best_bound_pre(sa, bound_ending, e) if e > 0 else None
             if h:
                 p.bound = h
                 break
 
 
-def _best_bound_pre(sa: SentenceAnalysis, e: int) -> str | None:
-    if e not in sa.index("bound")[1]:
+def _best_bound_pre(sa: SentenceAnalysis, bound_ending: dict[int, Hit], e: int) -> str | None:
+    """The bound a cue ending at token ``e`` gives ("более", "over", "около")."""
+    if e not in bound_ending:
         return None  # no bound cue at all ends there
     for cat, b in (("bound.gt_pre", "gt"), ("bound.lt_pre", "lt"), ("bound.approx_pre", "approx")):
         if sa.last_hit_ending(cat, e):
@@ -337,7 +363,10 @@ def _best_bound_pre(sa: SentenceAnalysis, e: int) -> str | None:
     return None
 
 
-def _bound_post(sa: SentenceAnalysis, k: int, case: str | None) -> str | None:
+def _bound_post(
+    sa: SentenceAnalysis, bound_starting: dict[int, Hit], k: int, case: str | None
+) -> str | None:
+    """The bound a cue after the amount gives ("дан астам", "и более", "or so")."""
     toks = sa.tokens
     # skip a parenthesis: "3 млрд доллардан (5,9%) артық"
     if k < len(toks) and toks[k].text == "(":
@@ -351,7 +380,7 @@ def _bound_post(sa: SentenceAnalysis, k: int, case: str | None) -> str | None:
                     k += 1
                     break
             k += 1
-    if k not in sa.index("bound")[0]:
+    if k not in bound_starting:
         return None  # no bound cue at all starts there
     for cat, b, need in (
         ("bound.gt_post", "gt", "ablative"),
@@ -401,31 +430,38 @@ def _gap(h: Hit, p: Percent) -> int:
     return min(abs(h.start - p.end), abs(p.start - h.end))
 
 
+def _parenthesis_around(toks: list[Token], p: Percent) -> tuple[bool, int, int]:
+    """Does an open parenthesis stand shortly before the percentage ("(на 10,5 %)")?
+    Then also where it opens and closes; else the percentage's own span."""
+    lo, hi = p.start, p.end
+    depth = 0
+    for k in range(p.start - 1, max(-1, p.start - 8), -1):
+        if toks[k].text == ")":
+            depth += 1
+        elif toks[k].text == "(":
+            if depth == 0:
+                lo = k
+                for k2 in range(p.end, min(len(toks), p.end + 8)):
+                    if toks[k2].text == ")":
+                        hi = k2
+                        break
+                return True, lo, hi
+            depth -= 1
+    return False, lo, hi
+
+
 def _growth_kinds(sa: SentenceAnalysis, percents: list[Percent], values: list[Value]) -> None:
     toks = sa.tokens
     n = len(toks)
+    parens = "(" in sa.sentence.text  # "(" is a token of its own where it stands
     for p in percents:
         if p.kind == "mult":
             p.direction = 1
             continue
         lo, hi = p.start, p.end
-        # inside parentheses?
         in_paren = False
-        depth = 0
-        for k in range(p.start - 1, max(-1, p.start - 8), -1):
-            if toks[k].text == ")":
-                depth += 1
-            elif toks[k].text == "(":
-                if depth == 0:
-                    in_paren = True
-                    lo = k
-                    break
-                depth -= 1
-        if in_paren:
-            for k in range(p.end, min(n, p.end + 8)):
-                if toks[k].text == ")":
-                    hi = k
-                    break
+        if parens:
+            in_paren, lo, hi = _parenthesis_around(toks, p)
         win_lo, win_hi = (lo, hi) if in_paren else (max(0, p.start - 6), min(n, p.end + 4))
         up = sa.any_hit("growth.up", win_lo, win_hi)
         down = sa.any_hit("growth.down", win_lo, win_hi)

@@ -16,6 +16,8 @@ def parse_number(raw: str, decimal_comma: bool = True, scaled: bool = False) -> 
     scale word follows ("1,788 миллиард" is 1.788 bn in any language that writes a
     decimal comma; "1,500 million" in English is 1500 million).
     """
+    if raw.isdecimal():
+        return float(raw)  # plain digits, the commonest case
     s = _SPACES.sub("", raw.strip())
     if not s or not s[0].isdigit():
         return None

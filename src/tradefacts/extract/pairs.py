@@ -7,7 +7,6 @@ mentioned countries; the world when a country trades with everyone.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from tradefacts.extract.analysis import SentenceAnalysis
@@ -28,6 +27,8 @@ def local_parties(
     values: list[Value], pms: list[PartyMention], respectively: list[Hit], tokens: list
 ) -> list[list[PartyMention]]:
     """The party mentions that belong to each amount (text since the previous amount)."""
+    if not pms:
+        return [[] for _ in values]
     out: list[list[PartyMention]] = []
     for i, v in enumerate(values):
         lo = values[i - 1].end if i > 0 else -1
@@ -63,6 +64,10 @@ def local_parties(
 
 
 def distinct_parties(pms: list[PartyMention]) -> list[PartyMention]:
+    """One mention per party (the one with the most telling role), the weak ones (a
+    capital for its country) only when fewer than two strong ones remain."""
+    if len(pms) < 2:
+        return list(pms)
     seen: dict[str, PartyMention] = {}
     for p in pms:
         if p.code not in seen or (
@@ -231,14 +236,18 @@ def _best_two(cand: list[PartyMention], v: Value) -> tuple[PartyMention, PartyMe
 
 def doc_countries(parties: list[list[PartyMention]]) -> list[str]:
     """Countries of the article, most mentioned first (ties: first mentioned first)."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     first: dict[str, int] = {}
     n = 0
     for pms in parties:
         for p in pms:
             n += 1
-            if p.code in BLOCS or p.weak or "-" in p.code:
+            code = p.code
+            if code in BLOCS or p.weak or "-" in code:
                 continue
-            counts[p.code] += 1
-            first.setdefault(p.code, n)
+            if code in counts:
+                counts[code] += 1
+            else:
+                counts[code] = 1
+                first[code] = n
     return sorted(counts, key=lambda c: (-counts[c], first[c]))

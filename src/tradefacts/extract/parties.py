@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tradefacts.extract.analysis import SentenceAnalysis
+from tradefacts.extract.rules import by_start_longest
 from tradefacts.lang.lexicon import load_codes
 
 _CASE_ROLE = {
@@ -39,44 +40,62 @@ class PartyMention:
     listed: bool = False  # follows "and": the next item of a list
 
 
-def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
+#: prepositions before a name (ru/en) and the role they give it, in order of precedence
+_ROLE_PREPOSITIONS = (("role.dest", "dest"), ("role.src", "src"), ("role.with", "with"))
+_PREPOSITION_CATEGORIES = tuple(cat for cat, _ in _ROLE_PREPOSITIONS)
+
+
+def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[PartyMention]:
     """Party mentions of a sentence; tokens in ``blocked`` (currency words like "АҚШ
-    доллары") are not parties."""
+    доллары", by default those of the sentence: :func:`currency_tokens`) are not parties."""
+    out: list[PartyMention] = []
+    party_hits = sa.hits_of("party")
+    weak_hits = sa.hits_of("party_weak")
+    if not party_hits and not weak_hits:
+        return out
+    if blocked is None:
+        blocked = currency_tokens(sa)
     # the hits asked about, by the token they start (…_at) or end (…_ending) at
     discourse_country_word_at, role_among_at, role_investor_word_at = sa.starting(
         "discourse.country_word", "role.among", "role.investor_word"
     )
-    role_among_ending, role_and_ending, role_article_ending = sa.ending(
-        "role.among", "role.and", "role.article"
+    role_among_ending, role_and_ending, role_article_ending, *preposition_ending = sa.ending(
+        "role.among", "role.and", "role.article", *_PREPOSITION_CATEGORIES
     )
-    raw = sa.hits_of("party") + sa.hits_of("party_weak")
-    raw.sort(key=lambda h: (h.start, -(h.end - h.start)))
-    out: list[PartyMention] = []
+    prepositions = [
+        (ending, role)
+        for ending, (_, role) in zip(preposition_ending, _ROLE_PREPOSITIONS, strict=True)
+        if ending
+    ]
+    raw = party_hits + weak_hits
+    if len(raw) > 1:
+        raw.sort(key=by_start_longest)
+    among = role_among_ending or role_among_at
     covered_until = -1
     for h in raw:
-        if h.start < covered_until or any(k in blocked for k in range(h.start, h.end)):
-            continue
-        covered_until = h.end
-        role = _CASE_ROLE.get(h.case or "", "subj")
+        start = h.start
         end = h.end
-        # "ТМҰ елдерінен", "ТМҰ мемлекеттерінің экономикаларына": the case sits on the noun
-        k = h.end
-        for _ in range(2):
-            cw = discourse_country_word_at.get(k)
-            if not cw:
-                break
-            role = _CASE_ROLE.get(cw.case or "", role)
-            end = k = cw.end
+        if start < covered_until or (blocked and not blocked.isdisjoint(range(start, end))):
+            continue
+        covered_until = end
+        role = _CASE_ROLE.get(h.case or "", "subj")
+        if discourse_country_word_at:
+            # "ТМҰ елдерінен", "ТМҰ мемлекеттерінің экономикаларына": the case sits on the noun
+            for _ in range(2):
+                cw = discourse_country_word_at.get(end)
+                if not cw:
+                    break
+                role = _CASE_ROLE.get(cw.case or "", role)
+                end = cw.end
         # "среди стран СНГ", "MDH davlatlari orasida": a scope, not a party
-        if role_among_ending.get(h.start) or role_among_at.get(end):
+        if among and (role_among_ending.get(start) or role_among_at.get(end)):
             continue
         # prepositions before the name (ru/en)
-        pre_k = h.start
-        for cat, r in (("role.dest", "dest"), ("role.src", "src"), ("role.with", "with")):
-            ph = sa.last_hit_ending(cat, pre_k)
-            art = role_article_ending.get(pre_k)
+        for ending, r in prepositions:
+            ph = ending.get(start)
+            art = role_article_ending.get(start)
             if ph is None and art is not None:  # "to the EU"
-                ph = sa.last_hit_ending(cat, art.start)
+                ph = ending.get(art.start)
             if ph:
                 role = r
                 break
@@ -89,22 +108,23 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int]) -> list[PartyMention]:
         if (
             "-" in code
             and out
-            and h.start - out[-1].end <= 1
+            and start - out[-1].end <= 1
             and out[-1].code == region_country(code)
         ):
             out.pop()  # "Хитойнинг Шинжон-Уйғур автоном райони": the region, not its country
-        listed = role_and_ending.get(h.start) is not None
-        out.append(
-            PartyMention(
-                code,
-                h.start,
-                end,
-                role,
-                weak=h.category == "party_weak",
-                partner_of=partner_of,
-                listed=listed,
-            )
-        )
+        listed = role_and_ending.get(start) is not None
+        weak = h.category == "party_weak"
+        out.append(PartyMention(code, start, end, role, weak, partner_of, listed))
+    return out
+
+
+def currency_tokens(sa: SentenceAnalysis) -> set[int]:
+    """The tokens of currency names of several words ("АҚШ доллары"), which hold a
+    country's name but name no party."""
+    out: set[int] = set()
+    for h in sa.hits_of("currency"):
+        if h.end - h.start > 1:
+            out.update(range(h.start, h.end))
     return out
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from tradefacts.lang.lexicon import APOSTROPHES, NORM_CACHE, norm
+from tradefacts.lang.lexicon import APOSTROPHES, NATIVE, NORM_CACHE, norm
 
 #: the optional corpus header: `` date YYYY-MM-DD `` (day optional) at the very start
 HEADER_RE = re.compile(r"\A\ufeff?[ \t]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
@@ -54,7 +54,17 @@ _SPACED_TOKEN_RE = re.compile(
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
-    """The tokens of ``text``; offsets are shifted by ``offset`` (the text's start)."""
+    """The tokens of ``text``; offsets are shifted by ``offset`` (the text's start).
+
+    Runs in C (``tradefacts._native``) when it is built; :func:`tokenize_py` is the
+    reference it equals."""
+    if _native_tokenize is not None:
+        return _native_tokenize(text, offset)
+    return tokenize_py(text, offset)
+
+
+def tokenize_py(text: str, offset: int = 0) -> list[Token]:
+    """:func:`tokenize` in Python: ``_SPACED_TOKEN_RE`` defines the tokens."""
     out: list[Token] = []
     append = out.append
     make = tuple.__new__  # a NamedTuple without its Python-level __new__: tokens are many
@@ -80,6 +90,12 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         pos = end
         first = False
     return out
+
+
+_native_tokenize = None
+if NATIVE is not None:
+    NATIVE.setup_tokens(Token, NORM_CACHE, norm, APOSTROPHES, ("word", "date", "num", "p"))
+    _native_tokenize = NATIVE.tokenize
 
 
 _END_RE = re.compile(r"[.!?…]+[»\"”')\]]*(?=\s)")
@@ -115,7 +131,19 @@ def split_sentences(
     commas and points are inside number tokens and never split either. An abbreviation
     that can close an amount (``can_end``: "$9,3 млрд.") ends a sentence only when a
     capitalised word (not an acronym such as США) follows.
+
+    Runs in C (``tradefacts._native``) when it is built; :func:`split_sentences_py` is the
+    reference it equals.
     """
+    if _native_split is not None:
+        return _native_split(text, abbreviations, can_end)
+    return split_sentences_py(text, abbreviations, can_end)
+
+
+def split_sentences_py(
+    text: str, abbreviations: frozenset[str], can_end: frozenset[str] = frozenset()
+) -> list[Sentence]:
+    """:func:`split_sentences` in Python: the regular expressions above define it."""
     body_start = 0
     m = HEADER_RE.match(text)
     if m:
@@ -166,3 +194,9 @@ def split_sentences(
         # headline lines: the leading lines that do not end like a sentence
         first = headline
     return sentences
+
+
+_native_split = None
+if NATIVE is not None:
+    NATIVE.setup_sentences(Sentence)
+    _native_split = NATIVE.split_sentences

@@ -13,13 +13,31 @@ engine asks "which categories start at token i?" and never names a word itself.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from types import ModuleType
 from typing import Any, NamedTuple
+
+
+def _load_native() -> ModuleType | None:
+    """The C front end (``tradefacts._native``), or None: not built, or TRADEFACTS_PURE
+    is set (to anything but "" or "0"). The pure-Python code is the reference it equals."""
+    if os.environ.get("TRADEFACTS_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from tradefacts import _native
+    except ImportError:
+        return None
+    return _native if getattr(_native, "API_VERSION", None) == 1 else None
+
+
+#: the C front end when it is built and wanted (read once, at import), else None
+NATIVE = _load_native()
 
 #: characters used as apostrophes inside words (Uzbek Latin o‘, g‘; English 's)
 APOSTROPHES = "'‘’ʻʼ`´"
@@ -205,7 +223,14 @@ class Lexicon:
         """Every lexicon phrase starting at every token (tokens already normalised).
 
         The same phrase known to several languages ("экспорт", "млн") is reported once
-        per distinct grammatical reading."""
+        per distinct grammatical reading. Runs in C when ``tradefacts._native`` is built
+        (for a plain Lexicon: a subclass may override what the C code inlines)."""
+        if NATIVE is not None and type(self) is Lexicon:
+            return NATIVE.scan(self, tokens)
+        return self.scan_py(tokens)
+
+    def scan_py(self, tokens: list[str]) -> list[Hit]:
+        """:meth:`scan` in Python: the reference the C version must equal."""
         cache = self._cand_cache
         get = cache.get
         found = [get(tok) for tok in tokens]
@@ -249,6 +274,9 @@ class Lexicon:
 
 #: what most tokens may start: nothing (one shared object, so a scan can skip it by identity)
 _NOTHING: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
+
+if NATIVE is not None:
+    NATIVE.setup_scan(Hit, _NOTHING)
 
 
 def _get(d: dict[str, Any], dotted: str) -> Any:
