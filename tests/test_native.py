@@ -109,6 +109,31 @@ def check_analysis(sentence: Sentence) -> None:
     for by_start, by_end, all_hits in got._cat_index.values():
         ids = {id(h) for h in got.hits}
         assert all(id(h) in ids for h in [*by_start.values(), *by_end.values(), *all_hits])
+    check_breaks_and_pick(got)
+
+
+def check_breaks_and_pick(sa: SentenceAnalysis) -> None:
+    """breaks(), starting() and ending() in C equal their Python reference."""
+    assert sa._breaks is None
+    got = sa.breaks()
+    assert sa.breaks() is got
+    assert strict(got) == strict(sa._breaks_py()), sa.sentence.text
+    cats = (*sa._cat_index, "no.such.category", "discourse.clause_break", "bound")
+    idx = sa._cat_index
+    for j, method in ((0, sa.starting), (1, sa.ending)):
+        picked = method(*cats)
+        assert type(picked) is list and len(picked) == len(cats)
+        for c, d in zip(cats, picked, strict=True):
+            assert d is idx.get(c, analysis._EMPTY)[j]  # the very dict, the shared {} too
+    assert sa.starting() == [] and sa.ending() == []
+    py = analysis._PY_METHODS
+    n = len(sa.tokens)
+    for c in cats:
+        assert sa.hits_of(c) is py["hits_of"](sa, c)
+        for i in range(-1, n + 2):
+            assert sa.first_hit(c, i) is py["first_hit"](sa, c, i)
+            assert sa.longest_hit(c, i) is py["first_hit"](sa, c, i)
+            assert sa.last_hit_ending(c, i) is py["last_hit_ending"](sa, c, i)
 
 
 def _fields(s: Sentence) -> tuple[Any, ...]:
@@ -158,6 +183,10 @@ def test_the_public_functions_use_it() -> None:
     assert tokens._native_tokenize is NATIVE.tokenize
     assert tokens._native_split is NATIVE.split_sentences
     assert analysis._native_analyse is NATIVE.analyse
+    assert analysis._native_breaks is NATIVE.breaks
+    assert analysis._native_pick is NATIVE.pick
+    for name in ("first_hit", "longest_hit", "last_hit_ending", "hits_of"):
+        assert type(SentenceAnalysis.__dict__[name]).__name__ == "method_descriptor", name
     text = "Товарооборот составил 1,5 млрд долларов США."
     assert strict(tokens.tokenize(text, 3)) == strict(tokenize_py(text, 3))
     norms = [t.norm for t in tokenize_py(text)]
@@ -250,7 +279,54 @@ def test_huge_text() -> None:
     assert native_tokenize("x" + " " * 1_000_000) == [Token("x", "x", 0, 1, "word", True)]
 
 
+def test_breaks_corpus_has_cues() -> None:
+    """The corpus exercises both halves of breaks(): clause-break words and marks."""
+    lex = load_lexicon()
+    cued = marked = 0
+    for text in _shared_texts():
+        for s in split_sentences_py(text, lex.abbreviations, lex.closing_abbreviations):
+            sa = SentenceAnalysis(s, lex)
+            cued += bool(sa.index("discourse.clause_break")[0])
+            marked += bool(sa.breaks()[1])
+    assert cued and marked
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [[], [","], [""], [",;"], [";:"], ["،", "؛", ":", ";", "a", ",,"], ["x", ":"], ["ab", ";"]],
+)
+@pytest.mark.parametrize("cue", [{}, {0: None}, {1: None, 5: None}, {99: None}])
+def test_breaks_odd_tokens(texts: list[str], cue: dict[int, Any]) -> None:
+    """str's substring ``in`` for the marks, as the reference has it ("" is in every str)."""
+    toks = [Token(t, t, 0, 0, "p", False) for t in texts]
+    weak = [k for k, t in enumerate(toks) if k in cue or t[0] in ",;،؛"]
+    strong = [k for k, t in enumerate(toks) if k in cue or t[0] in ";:"]
+    assert strict(NATIVE.breaks(toks, cue)) == strict((weak, strong))
+    assert strict(NATIVE.breaks(tuple(toks), cue)) == strict((weak, strong))
+
+
 def test_bad_arguments() -> None:
+    lex = load_lexicon()
+    (s,) = split_sentences_py("Экспорт вырос.", lex.abbreviations, lex.closing_abbreviations)
+    sa = SentenceAnalysis(s, lex)
+    with pytest.raises(TypeError):
+        sa.first_hit("month")
+    with pytest.raises(TypeError):
+        sa.hits_of()
+    with pytest.raises(TypeError):
+        sa.first_hit(["month"], 0)  # unhashable, as dict.get says
+    with pytest.raises(AttributeError):
+        SentenceAnalysis.first_hit(object(), "month", 0)
+    with pytest.raises(TypeError):
+        NATIVE.breaks([Token(5, "", 0, 0, "p", False)], {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        NATIVE.breaks(None, {})
+    with pytest.raises(TypeError):
+        NATIVE.breaks([])
+    with pytest.raises(TypeError):
+        NATIVE.pick({}, ["a"], 0)
+    with pytest.raises(IndexError):
+        NATIVE.pick({"a": ()}, ("a",), 0)
     with pytest.raises(TypeError):
         NATIVE.split_sentences(None, frozenset(), frozenset())
     with pytest.raises(TypeError):  # not a container, as `in` would say

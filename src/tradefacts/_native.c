@@ -9,6 +9,10 @@
  *                              (nums, hits, hit_starts and the category index)
  *   split_sentences(text, abbreviations, can_end)
  *                              tradefacts.extract.tokens.split_sentences_py
+ *   breaks(tokens, cue)        SentenceAnalysis._breaks_py
+ *   pick(index, categories, j) SentenceAnalysis.starting (j=0) / ending (j=1)
+ *   index_methods()            SentenceAnalysis.first_hit (longest_hit), last_hit_ending
+ *                              and hits_of as C methods (analysis._PY_METHODS: reference)
  *
  * The Python modules hand over what the C code needs once, at import (setup_tokens,
  * setup_scan, setup_index, setup_sentences): the Token, Hit and Sentence classes, the
@@ -1041,6 +1045,264 @@ fail:
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* breaks, pick                                                                          */
+
+static PyObject *S_weak_marks = NULL;   /* ",;،؛" */
+static PyObject *S_strong_marks = NULL; /* ";:" */
+static PyObject *EmptyEntry = NULL;     /* tradefacts.extract.analysis._EMPTY */
+
+/* ch is one of the (weak / strong) marks; for a one-character token */
+ALWAYS_INLINE int
+weak_mark(Py_UCS4 ch)
+{
+    return ch == ',' || ch == ';' || ch == 0x060C || ch == 0x061B;
+}
+
+ALWAYS_INLINE int
+strong_mark(Py_UCS4 ch)
+{
+    return ch == ';' || ch == ':';
+}
+
+/* t[0] in marks, with str's substring semantics */
+static int
+in_marks(PyObject *text, PyObject *marks, int strong)
+{
+    if (PyUnicode_CheckExact(text) && PyUnicode_GET_LENGTH(text) == 1) {
+        Py_UCS4 ch = PyUnicode_READ_CHAR(text, 0);
+        return strong ? strong_mark(ch) : weak_mark(ch);
+    }
+    return PySequence_Contains(marks, text);
+}
+
+/* breaks(tokens, cue) -> (weak, strong): SentenceAnalysis._breaks_py in C */
+static PyObject *
+breaks(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "breaks(tokens, cue)");
+        return NULL;
+    }
+    PyObject *cue = args[1];
+    PyObject *tfast = PySequence_Fast(args[0], "breaks(): tokens is not a sequence");
+    if (tfast == NULL)
+        return NULL;
+    PyObject *weak = PyList_New(0), *strong = PyList_New(0), *res = NULL;
+    if (weak == NULL || strong == NULL)
+        goto done;
+    int any_cue = PyDict_CheckExact(cue) ? PyDict_GET_SIZE(cue) != 0 : -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(tfast);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *pk = NULL;
+        int cued = 0, w, s;
+        if (any_cue) {
+            pk = PyLong_FromSsize_t(k);
+            if (pk == NULL)
+                goto done;
+            cued = PySequence_Contains(cue, pk);
+            if (cued < 0) {
+                Py_DECREF(pk);
+                goto done;
+            }
+        }
+        if (cued) {
+            w = s = 1;
+        }
+        else {
+            PyObject *text = item_of(PySequence_Fast_GET_ITEM(tfast, k), 0);
+            if (text == NULL) {
+                Py_XDECREF(pk);
+                goto done;
+            }
+            w = in_marks(text, S_weak_marks, 0);
+            s = w < 0 ? -1 : in_marks(text, S_strong_marks, 1);
+            Py_DECREF(text);
+            if (s < 0) {
+                Py_XDECREF(pk);
+                goto done;
+            }
+        }
+        if (w || s) {
+            if (pk == NULL && (pk = PyLong_FromSsize_t(k)) == NULL)
+                goto done;
+            if ((w && PyList_Append(weak, pk) < 0) || (s && PyList_Append(strong, pk) < 0)) {
+                Py_DECREF(pk);
+                goto done;
+            }
+        }
+        Py_XDECREF(pk);
+    }
+    res = PyTuple_Pack(2, weak, strong);
+done:
+    Py_DECREF(tfast);
+    Py_XDECREF(weak);
+    Py_XDECREF(strong);
+    return res;
+}
+
+/* pick(index, categories, j) -> [index.get(c, _EMPTY)[j] for c in categories]:
+ * SentenceAnalysis.starting (j=0) / ending (j=1) in C */
+static PyObject *
+pick(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyDict_CheckExact(args[0]) || !PyTuple_CheckExact(args[1]) ||
+        !PyLong_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "pick(index: dict, categories: tuple, j: int)");
+        return NULL;
+    }
+    if (EmptyEntry == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "tradefacts._native: setup_index() not called");
+        return NULL;
+    }
+    Py_ssize_t j = PyLong_AsSsize_t(args[2]);
+    if (j == -1 && PyErr_Occurred())
+        return NULL;
+    PyObject *idx = args[0], *cats = args[1];
+    Py_ssize_t n = PyTuple_GET_SIZE(cats);
+    PyObject *res = PyList_New(n);
+    if (res == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *entry = PyDict_GetItemWithError(idx, PyTuple_GET_ITEM(cats, k));
+        if (entry == NULL) {
+            if (PyErr_Occurred()) {
+                Py_DECREF(res);
+                return NULL;
+            }
+            entry = EmptyEntry;
+        }
+        PyObject *v = PyTuple_CheckExact(entry) && j >= 0 && j < PyTuple_GET_SIZE(entry)
+                          ? Py_NewRef(PyTuple_GET_ITEM(entry, j))
+                          : PySequence_GetItem(entry, j);
+        if (v == NULL) {
+            Py_DECREF(res);
+            return NULL;
+        }
+        PyList_SET_ITEM(res, k, v);
+    }
+    return res;
+}
+
+/* SentenceAnalysis.first_hit / last_hit_ending / hits_of as methods in C: part j of
+ * self._cat_index.get(category, _EMPTY), then .get(i) of it (first_hit, last_hit_ending) */
+static PyObject *S__cat_index = NULL, *S_get = NULL;
+
+static PyObject *
+entry_part(PyObject *self, PyObject *category, Py_ssize_t j)
+{
+    if (EmptyEntry == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "tradefacts._native: setup_index() not called");
+        return NULL;
+    }
+    PyObject *idx = PyObject_GetAttr(self, S__cat_index);
+    if (idx == NULL)
+        return NULL;
+    PyObject *entry;
+    if (PyDict_CheckExact(idx)) {
+        entry = PyDict_GetItemWithError(idx, category);
+        if (entry == NULL) {
+            if (PyErr_Occurred()) {
+                Py_DECREF(idx);
+                return NULL;
+            }
+            entry = EmptyEntry;
+        }
+        Py_INCREF(entry);
+    }
+    else {
+        entry = PyObject_CallMethodObjArgs(idx, S_get, category, EmptyEntry, NULL);
+        if (entry == NULL) {
+            Py_DECREF(idx);
+            return NULL;
+        }
+    }
+    Py_DECREF(idx);
+    PyObject *v = PyTuple_CheckExact(entry) && j < PyTuple_GET_SIZE(entry)
+                      ? Py_NewRef(PyTuple_GET_ITEM(entry, j))
+                      : PySequence_GetItem(entry, j);
+    Py_DECREF(entry);
+    return v;
+}
+
+static PyObject *
+part_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t j,
+         const char *usage)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, usage);
+        return NULL;
+    }
+    PyObject *d = entry_part(self, args[0], j);
+    if (d == NULL)
+        return NULL;
+    PyObject *h;
+    if (PyDict_CheckExact(d)) {
+        h = PyDict_GetItemWithError(d, args[1]);
+        if (h == NULL && PyErr_Occurred()) {
+            Py_DECREF(d);
+            return NULL;
+        }
+        h = Py_NewRef(h == NULL ? Py_None : h);
+    }
+    else
+        h = PyObject_CallMethodObjArgs(d, S_get, args[1], NULL);
+    Py_DECREF(d);
+    return h;
+}
+
+static PyObject *
+m_first_hit(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    return part_get(self, args, nargs, 0, "first_hit(category, i)");
+}
+
+static PyObject *
+m_last_hit_ending(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    return part_get(self, args, nargs, 1, "last_hit_ending(category, i)");
+}
+
+static PyObject *
+m_hits_of(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "hits_of(category)");
+        return NULL;
+    }
+    return entry_part(self, args[0], 2);
+}
+
+static PyMethodDef index_method_defs[] = {
+    {"first_hit", (PyCFunction)(void (*)(void))m_first_hit, METH_FASTCALL,
+     "The longest hit of category (or a sub-category of it) starting at token i."},
+    {"last_hit_ending", (PyCFunction)(void (*)(void))m_last_hit_ending, METH_FASTCALL,
+     "The longest hit of category ending exactly at token i."},
+    {"hits_of", (PyCFunction)(void (*)(void))m_hits_of, METH_FASTCALL,
+     "The hits of category and its sub-categories."},
+    {NULL, NULL, 0, NULL},
+};
+
+/* index_methods() -> {name: method descriptor}: first_hit, last_hit_ending, hits_of for
+ * SentenceAnalysis (descriptors of object, so any instance with _cat_index binds them) */
+static PyObject *
+index_methods(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
+{
+    PyObject *res = PyDict_New();
+    if (res == NULL)
+        return NULL;
+    for (PyMethodDef *d = index_method_defs; d->ml_name != NULL; d++) {
+        PyObject *descr = PyDescr_NewMethod(&PyBaseObject_Type, d);
+        if (descr == NULL || PyDict_SetItemString(res, d->ml_name, descr) < 0) {
+            Py_XDECREF(descr);
+            Py_DECREF(res);
+            return NULL;
+        }
+        Py_DECREF(descr);
+    }
+    return res;
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* split_sentences                                                                       */
 
 static PyTypeObject *SentenceType = NULL; /* tradefacts.extract.tokens.Sentence */
@@ -1423,16 +1685,19 @@ setup_scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
-/* setup_index(names_cache, names) */
+/* setup_index(names_cache, names[, empty]) */
 static PyObject *
 setup_index(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyDict_Check(args[0]) || !PyCallable_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "setup_index(names_cache: dict, names: callable)");
+    if ((nargs != 2 && nargs != 3) || !PyDict_Check(args[0]) || !PyCallable_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "setup_index(names_cache: dict, names: callable[, empty])");
         return NULL;
     }
     Py_XSETREF(NamesCache, Py_NewRef(args[0]));
     Py_XSETREF(NamesFunc, Py_NewRef(args[1]));
+    if (nargs == 3)
+        Py_XSETREF(EmptyEntry, Py_NewRef(args[2]));
     Py_RETURN_NONE;
 }
 
@@ -1446,6 +1711,14 @@ static PyMethodDef methods[] = {
     {"analyse", (PyCFunction)(void (*)(void))analyse, METH_FASTCALL,
      "analyse(tokens, lexicon, index) -> (nums, hits, hit_starts), filling index: "
      "SentenceAnalysis.__post_init__ in C."},
+    {"breaks", (PyCFunction)(void (*)(void))breaks, METH_FASTCALL,
+     "breaks(tokens, cue) -> (weak, strong): SentenceAnalysis.breaks in C."},
+    {"pick", (PyCFunction)(void (*)(void))pick, METH_FASTCALL,
+     "pick(index, categories, j) -> [index.get(c, empty)[j] for c in categories]: "
+     "SentenceAnalysis.starting / ending in C."},
+    {"index_methods", (PyCFunction)index_methods, METH_NOARGS,
+     "index_methods() -> {name: descriptor}: SentenceAnalysis.first_hit, last_hit_ending "
+     "and hits_of in C."},
     {"split_sentences", (PyCFunction)(void (*)(void))split_sentences, METH_FASTCALL,
      "split_sentences(text, abbreviations, can_end) -> list[Sentence]: "
      "tradefacts.extract.tokens.split_sentences in C."},
@@ -1491,6 +1764,12 @@ PyInit__native(void)
     INTERN(S_payload, "payload");
     INTERN(S_empty, "");
     INTERN(S_languages, "languages");
+    INTERN(S__cat_index, "_cat_index");
+    INTERN(S_get, "get");
+    S_weak_marks = PyUnicode_FromString(",;\xd8\x8c\xd8\x9b"); /* ",;،؛" */
+    S_strong_marks = PyUnicode_FromString(";:");
+    if (S_weak_marks == NULL || S_strong_marks == NULL)
+        return NULL;
     PyObject *m = PyModule_Create(&moduledef);
     if (m == NULL)
         return NULL;

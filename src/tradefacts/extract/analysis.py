@@ -22,10 +22,12 @@ def _names(category: str) -> list[str]:
     return names
 
 
-_native_analyse = None
+_native_analyse = _native_breaks = _native_pick = None
 if NATIVE is not None:
-    NATIVE.setup_index(_NAMES, _names)
+    NATIVE.setup_index(_NAMES, _names, _EMPTY)
     _native_analyse = NATIVE.analyse
+    _native_breaks = NATIVE.breaks
+    _native_pick = NATIVE.pick
 
 
 @dataclass
@@ -88,11 +90,15 @@ class SentenceAnalysis:
 
     def starting(self, *categories: str) -> list[dict[int, Hit]]:
         """For each category: its longest hit by the token it starts at."""
+        if _native_pick is not None:
+            return _native_pick(self._cat_index, categories, 0)
         idx = self._cat_index
         return [idx.get(c, _EMPTY)[0] for c in categories]
 
     def ending(self, *categories: str) -> list[dict[int, Hit]]:
         """For each category: its longest hit by the token it ends at (exclusive)."""
+        if _native_pick is not None:
+            return _native_pick(self._cat_index, categories, 1)
         idx = self._cat_index
         return [idx.get(c, _EMPTY)[1] for c in categories]
 
@@ -123,18 +129,39 @@ class SentenceAnalysis:
     def breaks(self) -> tuple[list[int], list[int]]:
         """Where clauses break: tokens that are a comma or stronger, and those stronger
         than a comma (";", ":", a clause-break word such as "а", "while"), in order."""
-        if self._breaks is None:
-            cue = self.index("discourse.clause_break")[0]
-            weak: list[int] = []
-            strong: list[int] = []
-            for k, t in enumerate(self.tokens):
-                cued = k in cue
-                if cued or t[0] in ",;،؛":
-                    weak.append(k)
-                if cued or t[0] in ";:":
-                    strong.append(k)
-            self._breaks = (weak, strong)
-        return self._breaks
+        b = self._breaks
+        if b is None:
+            if _native_breaks is not None:
+                cue = self._cat_index.get("discourse.clause_break", _EMPTY)[0]
+                b = self._breaks = _native_breaks(self.tokens, cue)
+            else:
+                b = self._breaks = self._breaks_py()
+        return b
+
+    def _breaks_py(self) -> tuple[list[int], list[int]]:
+        """breaks() in Python: the reference for ``tradefacts._native.breaks``."""
+        cue = self.index("discourse.clause_break")[0]
+        weak: list[int] = []
+        strong: list[int] = []
+        for k, t in enumerate(self.tokens):
+            cued = k in cue
+            if cued or t[0] in ",;،؛":
+                weak.append(k)
+            if cued or t[0] in ";:":
+                strong.append(k)
+        return (weak, strong)
 
     def char_span(self, a: int, b: int) -> tuple[int, int]:
         return self.tokens[a].start, self.tokens[b - 1].end
+
+
+if NATIVE is not None:
+    # first_hit, longest_hit, last_hit_ending and hits_of in C: one call layer less
+    _methods = NATIVE.index_methods()
+    _PY_METHODS = {  # the Python reference of each, for the tests
+        name: SentenceAnalysis.__dict__[name]
+        for name in ("first_hit", "last_hit_ending", "hits_of")
+    }
+    SentenceAnalysis.first_hit = SentenceAnalysis.longest_hit = _methods["first_hit"]  # type: ignore[method-assign]
+    SentenceAnalysis.last_hit_ending = _methods["last_hit_ending"]  # type: ignore[method-assign]
+    SentenceAnalysis.hits_of = _methods["hits_of"]  # type: ignore[method-assign]
