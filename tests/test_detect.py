@@ -96,3 +96,51 @@ def test_dev_corpus_labels() -> None:
     ]
     assert not [w for w in wrong if w[1] in main], wrong
     assert len(wrong) <= len(records) // 20, wrong
+
+
+def _scripts_one_by_one(text: str) -> tuple[str | None, int]:
+    """``detect._scripts`` the plain way: a letter count, then the script counts in code
+    point order (what its numpy table must give)."""
+    from collections import Counter
+
+    from tradefacts.lang.detect import _script_of
+
+    letters = Counter(ch for ch in text if ch.isalpha())
+    per_script: Counter[str] = Counter()
+    for ch in sorted(letters):
+        script = _script_of(ch)
+        if script:
+            per_script[script] += letters[ch]
+    total = sum(letters.values())
+    if not per_script:
+        return None, total
+    script, n = per_script.most_common(1)[0]
+    return (script if n >= 0.25 * total else None), total
+
+
+def test_script_count_equals_counting_one_letter_at_a_time() -> None:
+    import random
+
+    from tradefacts.lang.detect import _scripts
+
+    rng = random.Random(3)
+    # Latin, Cyrillic and Arabic letters (ties between scripts are frequent in short
+    # strings), marks, digits, letters beyond the table (CJK, Georgian, Hebrew, math
+    # letters), a lone surrogate
+    alphabet = list("abzäğışçəǵñ aбвяәіңөүўқғҳӣ ابثۋڭەې 1٣_.,-\u0300") + [
+        "\u1e00", "\ua640", "\u1c80", "\u2de0", "\ufb50", "\u4e00", "\u10d0", "\u05d0",
+        "\U0001d400", "\U00010000", "\ud800", "\u2019", "\u02bb",
+    ]  # fmt: skip
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.choice([0, 1, 2, 3, 5, 9, 40])))
+        assert _scripts(text) == _scripts_one_by_one(text), repr(text)
+    for lang, text in SENTENCES.items():
+        assert _scripts(text.lower()) == _scripts_one_by_one(text.lower()), lang
+
+
+def test_the_quick_check_for_controls_and_rare_characters_misses_none() -> None:
+    from tradefacts.lang.detect import _CONTROLS, _RARE, _SUSPECT
+
+    for code in [*range(0, 0x3100), *range(0x9F00, 0x110000, 7)]:
+        ch = chr(code)
+        assert bool(_SUSPECT.search(ch)) == bool(_CONTROLS.search(ch) or _RARE.search(ch)), code

@@ -52,6 +52,15 @@ def test_many_texts_at_once_equal_one_at_a_time() -> None:
     assert signatures(texts) == [signatures([t])[0] for t in texts]
 
 
+def test_a_chunk_of_long_and_short_texts_equals_datasketch() -> None:
+    # words are hashed and mixed for a whole chunk at once; shingles must not straddle
+    # two texts, and a chunk with a text shorter than a shingle is taken text by text
+    long_only = [f"{TEXTS[i % 4]} {i}" for i in range(9)]
+    mixed = [*long_only[:3], "два слова", *long_only[3:], ""]
+    for texts in (long_only, mixed):
+        assert signatures(texts) == [_datasketch(t) for t in texts]
+
+
 def test_shingle_hashes_are_32_bit_and_per_shingle() -> None:
     h = shingle_hashes("a b c d e")
     assert h.dtype == np.uint64 and len(h) == 3

@@ -3,13 +3,16 @@ figure, claims and contradictions, story links, timeline periods, target arithme
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+import random
 
 import pytest
 
 from tradefacts.reconcile.claims import (
     FactRow,
+    Interval,
     build_claims,
     compatible,
     interval,
@@ -209,6 +212,53 @@ def test_a_fact_without_a_period_takes_its_storys_period() -> None:
     assert by_period["2025-01/2025-08"].articles == {"dated", "undated"}
     inferred = {s.fact.fact_id: s.period_inferred for s in by_period["2025-01/2025-08"].sources}
     assert inferred == {"f1": False, "f2": True}
+
+
+def test_claims_found_by_bisection_equal_a_scan_of_every_claim(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The claims a figure may join are found by bisection among their common intervals
+    (pairwise disjoint); a scan of every claim, as for values that are not finite, makes
+    the same claims and contradictions."""
+    rng = random.Random(11)
+    facts = []
+    for i in range(3000):
+        value = round(rng.uniform(1, 30), rng.choice([0, 1, 2])) * rng.choice([MLN, BN])
+        bound = rng.choice(["eq", "eq", "approx", "gt", "lt", "range"])
+        f = fact(
+            f"f{i}",
+            f"a{rng.randrange(400)}",
+            value,
+            bound,
+            period=rng.choice(["2024", "2025", None]),
+            published=rng.choice(["2025-01-10", "2025-02-01", None]),
+        )
+        if bound == "range":
+            f = dataclasses.replace(f, value_max=value * rng.choice([0.9, 1.1, 1.5]))
+        facts.append(f)
+    story_of = {f"a{i}": f"s{i % 50}" for i in range(0, 400, 3)}
+
+    def made() -> tuple[list[object], list[object]]:
+        claims, contradictions = build_claims(facts, story_of)
+        return (
+            [
+                (c.to_row(), [(s.fact.fact_id, s.period_inferred) for s in c.sources])
+                for c in claims
+            ],
+            [x.to_row() for x in contradictions],
+        )
+
+    by_bisection = made()
+    assert len(by_bisection[0]) > 1000 and len(by_bisection[1]) > 100  # many claims a key
+    monkeypatch.setattr(Interval, "finite", property(lambda self: False))
+    assert made() == by_bisection
+
+
+def test_a_value_that_is_not_finite_makes_a_claim_of_its_own() -> None:
+    claims, _ = build_claims(
+        [fact("a1", "a", 5 * BN), fact("b1", "b", math.inf), fact("c1", "c", 5 * BN, "approx")]
+    )
+    assert sorted(len(c.sources) for c in claims) == [1, 2]
 
 
 def test_a_target_in_a_year_is_a_target_by_that_year() -> None:

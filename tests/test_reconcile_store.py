@@ -408,3 +408,44 @@ def test_any_order_of_ingests_equals_a_full_recompute(lines: None, seed: int) ->
         incremental = tables(store)
         store.reconcile(full=True)
         assert tables(store) == incremental
+
+
+def test_the_sql_test_for_one_figure_lets_every_same_figure_through() -> None:
+    """``engine._links`` leaves ``link`` only the pairs of articles with two facts that
+    may state one figure: its SQL test must hold for every pair ``same_figure`` (and
+    ``key_period``) accepts."""
+    import pyarrow as pa
+
+    from tradefacts.reconcile.claims import key_period, same_figure, step
+    from tradefacts.reconcile.engine import _SAME_FIGURE_SQL
+
+    rng = random.Random(5)
+    rows: dict[str, list[Any]] = {k: [] for k in ("v", "w", "sv", "sw", "p", "r", "status")}
+    same = []
+    for _ in range(30_000):
+        scale = rng.choice([1.0, 1e3, 1e6, 1e9])
+        v = rng.randrange(1, 100_000) / 10 ** rng.choice([0, 1, 2, 3]) * scale
+        coarse = 10.0 ** rng.choice([-2, -1, 0, 1]) * scale
+        w = rng.choice(
+            [
+                round(v / coarse) * coarse,
+                math.floor(v / coarse) * coarse,
+                math.ceil(v / coarse) * coarse,
+                v * rng.uniform(0.5, 1.5),
+                v,
+            ]
+        )
+        if rng.random() < 0.001:
+            v, w = rng.choice([(math.inf, math.inf), (math.inf, 1.0), (math.nan, 1.0)])
+        b1, b2 = rng.choices(["eq", "approx", "gt", "lt", "range"], k=2)
+        p, r = rng.choices(["2024", "2025", "../2024", "2024-01/2024-06", None], k=2)
+        status = rng.choice(["actual", "target", "forecast"])
+        agree = p is None or r is None or key_period(p, status) == key_period(r, status)
+        same.append(agree and same_figure(v, b1, w, b2))
+        for k, x in zip(rows, (v, w, step(v), step(w), p, r, status), strict=True):
+            rows[k].append(x)
+    con = duckdb.connect()
+    con.register("t", pa.table({**rows, "same": same}))
+    missed = con.execute(f"SELECT count(*) FROM t WHERE same AND NOT {_SAME_FIGURE_SQL}")
+    assert missed.fetchall()[0][0] == 0
+    assert sum(same) > 5_000  # the test means something

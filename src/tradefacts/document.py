@@ -170,8 +170,11 @@ def read_text_file(path: str | os.PathLike[str], doc_id: str | None = None) -> D
     return Document(id=doc_id or p.name, text=text, path=p)
 
 
-def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Document | ReadError]:
-    """Records ``{id, url, date, lang, text}``, one per line; a bad line is a ReadError."""
+def read_jsonl(
+    path: str | os.PathLike[str], *, source: str | None = None
+) -> Iterator[Document | ReadError]:
+    """Records ``{id, url, date, lang, text}``, one per line; a bad line is a ReadError.
+    ``source``: the documents' ``source``."""
     p = Path(path)
     try:
         content = decode_bytes(p.read_bytes())
@@ -184,20 +187,23 @@ def read_jsonl(path: str | os.PathLike[str]) -> Iterator[Document | ReadError]:
     # split on "\n" only: U+2028, U+0085 ... may stand unescaped inside JSON strings
     for number, line in enumerate(content.split("\n"), start=1):
         if line.strip():
-            yield parse_record_line(line, p, number)
+            yield parse_record_line(line, p, number, source=source)
 
 
-def parse_record_line(line: str, path: Path, number: int) -> Document | ReadError:
-    """One JSONL line as a Document, or the ReadError that says what is wrong with it."""
+def parse_record_line(
+    line: str, path: Path, number: int, *, source: str | None = None
+) -> Document | ReadError:
+    """One JSONL line as a Document (with ``source`` as its ``source``), or the ReadError
+    that says what is wrong with it."""
     try:
-        return _record(json.loads(line), path, number)
+        return _record(json.loads(line), path, number, source)
     except ReadError as e:
         return e
     except json.JSONDecodeError as e:
         return ReadError(path, f"not JSON ({e.msg}, column {e.colno})", number)
 
 
-def _record(obj: Any, path: Path, number: int) -> Document:
+def _record(obj: Any, path: Path, number: int, source: str | None = None) -> Document:
     if not isinstance(obj, dict):
         raise ReadError(path, "not a JSON object", number)
     text = obj.get("text")
@@ -214,6 +220,7 @@ def _record(obj: Any, path: Path, number: int) -> Document:
         date=_date(obj.get("date"), path, number),
         path=path,
         label_lang=str(label) if label else None,
+        source=source,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 import pycld2
@@ -52,11 +52,11 @@ def detect_language(text: str) -> str:
 
 def _detect(text: str) -> str:
     clean = _clean(text)
-    letters = _letter_counts(clean.lower())
-    if sum(letters.values()) < 2:
+    lower = clean.lower()
+    script, total = _scripts(lower)
+    if total < 2:
         return UNDETERMINED
-    script = _dominant_script(letters)
-    code = _refine(_cld(clean), letters, clean, script)
+    code = _refine(_cld(clean), lower, clean, script, total)
     if code in (None, "un", "xxx"):
         return UNDETERMINED
     if script and (
@@ -66,18 +66,52 @@ def _detect(text: str) -> str:
     return code
 
 
-def _letter_counts(text: str) -> Counter[str]:
-    """How often each letter occurs (counted in numpy: no string object per character)."""
-    codes, counts = np.unique(
-        np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32),
-        return_counts=True,
-    )
-    out: Counter[str] = Counter()
-    for code, n in zip(codes.tolist(), counts.tolist(), strict=True):
-        ch = chr(code)
-        if ch.isalpha():
-            out[ch] = n
-    return out
+#: the scripts a letter is told apart by, numbered as in the letter table (0: not a
+#: letter; the last: a letter of another script)
+_SCRIPTS = (None, "Latn", "Cyrl", "Arab", None)
+#: code points below this are classified by one table lookup (the rest one by one)
+_TABLE_END = 0x3000
+_LETTER_TABLE: np.ndarray | None = None
+
+
+def _letter_table() -> np.ndarray:
+    """For each code point below ``_TABLE_END`` its number in ``_SCRIPTS``. Made on first use."""
+    global _LETTER_TABLE
+    if _LETTER_TABLE is None:
+        _LETTER_TABLE = np.array([_letter_kind(code) for code in range(_TABLE_END)], np.intp)
+    return _LETTER_TABLE
+
+
+def _letter_kind(code: int) -> int:
+    ch = chr(code)
+    if not ch.isalpha():
+        return 0
+    script = _script_of(ch)
+    return _SCRIPTS.index(script) if script else len(_SCRIPTS) - 1
+
+
+def _scripts(text: str) -> tuple[str | None, int]:
+    """``(script, letters)``: the dominant script (``Latn``, ``Cyrl``, ``Arab``: the one
+    with the most letters, at least a quarter of them; among equals, the one whose lowest
+    letter comes first in code point order) and the number of letters in the text.
+    Counted in numpy: no string object per character."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if not len(codes):
+        return None, 0
+    kinds = _letter_table().take(codes, mode="clip")
+    if codes.max() >= _TABLE_END:  # beyond the table: tell those one by one
+        beyond = np.flatnonzero(codes >= _TABLE_END)
+        kind_of = {code: _letter_kind(code) for code in set(codes[beyond].tolist())}
+        kinds[beyond] = [kind_of[code] for code in codes[beyond].tolist()]
+    per_script = np.bincount(kinds, minlength=len(_SCRIPTS)).tolist()
+    total = sum(per_script[1:])
+    named = [k for k in range(1, len(_SCRIPTS) - 1) if per_script[k]]
+    if not named:
+        return None, total
+    most = max(per_script[k] for k in named)
+    tied = [k for k in named if per_script[k] == most]
+    kind = min(tied, key=lambda k: int(codes[kinds == k].min())) if len(tied) > 1 else tied[0]
+    return (_SCRIPTS[kind] if most >= 0.25 * total else None), total
 
 
 def _clean(text: str) -> str:
@@ -87,9 +121,10 @@ def _clean(text: str) -> str:
         text = _URL.sub(" ", text)
     if "@" in text:
         text = _EMAIL.sub(" ", text)
-    text = _CONTROLS.sub(" ", text)
-    if _RARE.search(text):  # unassigned code points: check them one by one
-        text = "".join(" " if unicodedata.category(ch) == "Cn" else ch for ch in text)
+    if _SUSPECT.search(text):  # most texts have neither: one scan instead of two
+        text = _CONTROLS.sub(" ", text)
+        if _RARE.search(text):  # unassigned code points: check them one by one
+            text = "".join(" " if unicodedata.category(ch) == "Cn" else ch for ch in text)
     return text
 
 
@@ -97,6 +132,8 @@ def _clean(text: str) -> str:
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # characters outside the blocks news text uses, where unassigned code points may hide
 _RARE = re.compile("[^\x00-\u2fff\u3000-\u9fff\uac00-\ud7ff\ue000-\uffff]")
+# either of them (the complement of the rest, the most common characters first)
+_SUSPECT = re.compile("[^\x20-\x7e\xa0-\u9fff\n\t\r\uac00-\ud7ff\ue000-\uffff]")
 
 
 def _cld(text: str) -> str | None:
@@ -128,60 +165,49 @@ def _script_of(ch: str) -> str | None:
     return None
 
 
-def _dominant_script(letters: Counter[str]) -> str | None:
-    per_script: Counter[str] = Counter()
-    for ch, n in letters.items():
-        script = _script_of(ch)
-        if script:
-            per_script[script] += n
-    if not per_script:
-        return None
-    script, n = per_script.most_common(1)[0]
-    return script if n >= 0.25 * sum(letters.values()) else None
+def _count(text: str, letters: Iterable[str]) -> int:
+    """How often the letters occur in the text, together."""
+    return sum(text.count(ch) for ch in letters)
 
 
-def _count(letters: Counter[str], alphabet: set[str]) -> int:
-    return sum(letters[ch] for ch in alphabet)
-
-
-def _refine(code: str | None, letters: Counter[str], text: str, script: str | None) -> str | None:
-    """Correct pycld2 where letters only one alphabet has say otherwise."""
+def _refine(code: str | None, lower: str, text: str, script: str | None, total: int) -> str | None:
+    """Correct pycld2 where letters only one alphabet has say otherwise (``lower``: the
+    text lower-cased, where letters are counted; ``total``: how many letters it has)."""
     if script == "Cyrl":
-        return _refine_cyrillic(code, letters)
+        return _refine_cyrillic(code, lower, total)
     if script == "Latn":
-        if _count(letters, {"ǵ"}) and _count(letters, _KK_LATN_2018) >= 3:
+        if _count(lower, "ǵ") and _count(lower, _KK_LATN_2018) >= 3:
             return "kk"
-        if _count(letters, _KK_LATN_2021) and letters["ä"] and (letters["ğ"] or letters["ı"]):
+        if _count(lower, _KK_LATN_2021) and _count(lower, "ä") and _count(lower, "ğı"):
             return "kk"
-        turkish = letters["ş"] + letters["ç"] + letters["ğ"] + letters["ı"]
         if (
             code in (None, "tk", "tr", "az", "kk", "ky")
             and len(_UZ_LATN_MARK.findall(text)) >= 2
-            and not turkish
+            and not _count(lower, "şçğı")  # Turkish letters
         ):
             return "uz"
         return code
     if script == "Arab":
-        kk, ug = _count(letters, _KK_ARAB), _count(letters, _UG_ARAB)
+        kk, ug = _count(lower, _KK_ARAB), _count(lower, _UG_ARAB)
         if code in (None, "ug", "ar", "fa", "ur", "ps", "ky") and kk >= 3 and ug == 0:
             return "kk"
         return code
     return code
 
 
-def _refine_cyrillic(code: str | None, letters: Counter[str]) -> str | None:
+def _refine_cyrillic(code: str | None, lower: str, total: int) -> str | None:
     """Kazakh, Kyrgyz, Uzbek and Karakalpak apart by the letters only some of them have.
 
     Only pycld2's Turkic (and Tajik, Mongolian) guesses are second-guessed: Russian text
     quoting a Kazakh name must stay Russian.
     """
-    significant = max(3, sum(letters.values()) // 150)
-    kk, kk_ky = _count(letters, _KK_CYRL), _count(letters, _KK_KY_CYRL)
-    uz, tg = letters["ў"], _count(letters, _TG_CYRL)
-    q = letters["қ"] + letters["ғ"]
     if code not in (None, "kk", "ky", "uz", "tg", "mn"):
         return code
-    if uz >= significant and kk_ky + letters["ә"] >= significant:
+    significant = max(3, total // 150)
+    kk, kk_ky = _count(lower, _KK_CYRL), _count(lower, _KK_KY_CYRL)
+    uz, tg = _count(lower, "ў"), _count(lower, _TG_CYRL)
+    q = _count(lower, "қғ")
+    if uz >= significant and kk_ky + _count(lower, "ә") >= significant:
         return "kaa"  # Karakalpak: Uzbek ў beside Kazakh ә, ө, ү, ң
     if kk >= significant and code != "kk":
         return "kk"

@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -92,6 +93,11 @@ class Interval:
     @property
     def empty(self) -> bool:
         return self.lo > self.hi or (self.lo == self.hi and not (self.lo_closed and self.hi_closed))
+
+    @property
+    def finite(self) -> bool:
+        """Both ends are finite numbers."""
+        return math.isfinite(self.lo) and math.isfinite(self.hi)
 
     @property
     def width(self) -> float:
@@ -263,6 +269,8 @@ class Claim:
     disputed: bool = False
     claim_id: str = ""
     best: FactRow | None = None
+    #: the articles of the sources, kept by ``build_claims`` once the claim is made
+    _articles: set[str] | None = field(default=None, init=False, repr=False)
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -271,11 +279,16 @@ class Claim:
     @property
     def product(self) -> str | None:
         """The product scope its sources name (the most common; None: all goods)."""
-        named = Counter(s.fact.product for s in self.sources if s.fact.product)
-        return min(named, key=lambda p: (-named[p], p)) if named else None
+        named = [s.fact.product for s in self.sources if s.fact.product]
+        if not named:
+            return None
+        counts = Counter(named)
+        return min(counts, key=lambda p: (-counts[p], p))
 
     @property
     def articles(self) -> set[str]:
+        if self._articles is not None:
+            return self._articles
         return {s.fact.article_id for s in self.sources}
 
     @property
@@ -298,15 +311,23 @@ class Claim:
     @property
     def growth(self) -> float | None:
         """The growth rate its sources state most often (None if none does)."""
-        rates = Counter(
-            s.fact.growth_value for s in self.sources if s.fact.growth_value is not None
-        )
-        return rates.most_common(1)[0][0] if rates else None
+        rates = [s.fact.growth_value for s in self.sources if s.fact.growth_value is not None]
+        if len(rates) < 2:
+            return rates[0] if rates else None
+        return Counter(rates).most_common(1)[0][0]
 
     def to_row(self) -> dict[str, Any]:
         best = self.best or self.sources[0].fact
-        first = self.first_source
         common = self.common or best.interval
+        if len(self.sources) == 1:  # most claims: what its one fact says
+            one = self.sources[0].fact
+            product, growth, n_sources = one.product or None, one.growth_value, 1
+            languages, first_seen = ([one.lang] if one.lang else []), one.published or None
+            first_article = one.article_id
+        else:
+            product, growth, n_sources = self.product, self.growth, len(self.articles)
+            languages, first_seen = self.languages, self.first_seen
+            first_article = self.first_source.article_id
         return {
             "claim_id": self.claim_id,
             "indicator": self.indicator,
@@ -315,18 +336,18 @@ class Claim:
             "period": self.period,
             "status": self.status,
             "unit": self.unit,
-            "product": self.product,
+            "product": product,
             "value": best.value,
             "value_max": best.value_max,
             "bound": best.bound,
             "lo": common.lo,
             "hi": common.hi,
-            "growth_value": self.growth,
-            "n_sources": len(self.articles),
+            "growth_value": growth,
+            "n_sources": n_sources,
             "n_facts": len(self.sources),
-            "languages": self.languages,
-            "first_seen": self.first_seen,
-            "first_article": first.article_id,
+            "languages": languages,
+            "first_seen": first_seen,
+            "first_article": first_article,
             "disputed": self.disputed,
         }
 
@@ -364,7 +385,14 @@ class Contradiction:
 
 
 def _precision_rank(f: FactRow) -> tuple[float, int]:
-    return (f.interval.width / max(abs(f.value), 1e-9), _BOUND_RANK.get(f.bound, 9))
+    return _rank(f.value, f.bound, f.value_max)
+
+
+@lru_cache(maxsize=1 << 16)
+def _rank(value: float, bound: str, value_max: float | None) -> tuple[float, int]:
+    """How precise a stated figure is: its relative width, then its bound (lower first)."""
+    width = interval(value, bound, value_max).width
+    return (width / max(abs(value), 1e-9), _BOUND_RANK.get(bound, 9))
 
 
 _BOUND_RANK = {"eq": 0, "range": 1, "approx": 2, "gt": 3, "lt": 3}
@@ -443,18 +471,31 @@ def _claims_of_key(key: tuple[Any, ...], sources: list[Source]) -> list[Claim]:
         ),
     )
     made: list[Claim] = []
+    articles: list[set[str]] = []  # of each claim in ``made``, as it grows
+    index = _Commons() if all(s.fact.interval.finite for s in ordered) else None
     for src in ordered:
         own = src.fact.interval
-        fits = [(i, c) for i, c in enumerate(made) if c.common is not None and c.common.meets(own)]
-        if fits:
-            _, claim = max(fits, key=lambda ic: (len(ic[1].articles), -ic[0]))
-            assert claim.common is not None
-            claim.common = claim.common.meet(own)
-            claim.sources.append(src)
+        if index is not None:
+            fits = index.meeting(own, made)
         else:
-            claim = Claim(*key, sources=[src], common=own)  # type: ignore[misc]
-            made.append(claim)
-    for claim in made:
+            fits = [i for i, c in enumerate(made) if c.common is not None and c.common.meets(own)]
+        if fits:
+            i = fits[0] if len(fits) == 1 else max(fits, key=lambda i: (len(articles[i]), -i))
+            claim = made[i]
+            assert claim.common is not None
+            narrowed = claim.common.meet(own)
+            if index is not None:
+                index.narrow(claim.common, narrowed)
+            claim.common = narrowed
+            claim.sources.append(src)
+            articles[i].add(src.fact.article_id)
+        else:
+            made.append(Claim(*key, sources=[src], common=own))  # type: ignore[misc]
+            articles.append({src.fact.article_id})
+            if index is not None:
+                index.add(len(made) - 1, own)
+    for claim, of_claim in zip(made, articles, strict=True):
+        claim._articles = of_claim
         claim.best = _best(claim)
         ids = sorted(s.fact.fact_id for s in claim.sources)
         raw = "\x1f".join(["" if k is None else str(k) for k in key] + ids)
@@ -462,10 +503,63 @@ def _claims_of_key(key: tuple[Any, ...], sources: list[Source]) -> list[Claim]:
     return made
 
 
+class _Commons:
+    """The common intervals of one key's claims, to find those a new interval meets.
+
+    They are pairwise disjoint: a claim starts with an interval that meets none of them,
+    and each only narrows. Disjoint non-empty intervals ordered by their lower ends
+    (closed before open) have their upper ends in the same order, so the intervals one
+    interval meets are a run of that order, found by bisection. Empty intervals meet
+    nothing and are left out. For finite ends only (``_claims_of_key`` checks).
+    """
+
+    __slots__ = ("claims", "ends", "starts")
+
+    def __init__(self) -> None:
+        self.claims: list[int] = []  # claim indexes, in the order of their lower ends
+        self.starts: list[tuple[float, bool]] = []  # (lower end, open there) in that order
+        self.ends: list[float] = []  # upper ends in that order (non-decreasing)
+
+    @staticmethod
+    def _start(common: Interval) -> tuple[float, bool]:
+        return (common.lo, not common.lo_closed)
+
+    def meeting(self, own: Interval, made: list[Claim]) -> list[int]:
+        """The indexes of the claims whose common interval meets ``own``."""
+        out = []
+        pos = bisect_left(self.ends, own.lo)  # before it, upper ends below own's lower end
+        while pos < len(self.claims):
+            i = self.claims[pos]
+            common = made[i].common
+            assert common is not None
+            if common.lo > own.hi:  # so are all the following ones
+                break
+            if common.meets(own):
+                out.append(i)
+            pos += 1
+        return out
+
+    def add(self, i: int, common: Interval) -> None:
+        if common.empty:
+            return
+        pos = bisect_left(self.starts, self._start(common))
+        self.claims.insert(pos, i)
+        self.starts.insert(pos, self._start(common))
+        self.ends.insert(pos, common.hi)
+
+    def narrow(self, old: Interval, new: Interval) -> None:
+        """A claim's common interval narrowed from ``old`` to ``new`` (its place stays)."""
+        pos = bisect_left(self.starts, self._start(old))
+        self.starts[pos] = self._start(new)
+        self.ends[pos] = new.hi
+
+
 def _best(claim: Claim) -> FactRow:
     """The most precise statement; among equally precise ones, the value most articles
     state; then the earliest."""
     facts = [s.fact for s in claim.sources]
+    if len(facts) == 1:
+        return facts[0]
     top = min(_precision_rank(f) for f in facts)
     precise = [f for f in facts if _precision_rank(f) == top]
     votes: Counter[tuple[float, str, float | None]] = Counter()

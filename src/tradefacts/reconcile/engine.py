@@ -24,33 +24,40 @@ After a crash the queue still holds what was not reconciled, and the next ingest
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+import math
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tradefacts.reconcile.claims import (
     FACT_SQL_COLUMNS,
+    Contradiction,
     FactRow,
     build_claims,
     infer_periods,
     key_period,
+    step,
 )
 from tradefacts.reconcile.stories import (
     BANDS,
     LINK_DAYS,
     MINHASH_VERSION,
+    NEAR_DUPLICATE,
     ArticleInfo,
     Link,
     band_hashes,
     group,
     link,
     signatures,
-    similarities,
     story_parties,
 )
 
@@ -329,6 +336,8 @@ class _Db:
     def __init__(self, con: Any) -> None:
         self.con = con
         self.names: list[str] = []
+        #: every current fact by article, when a full recompute has loaded them all
+        self.all_facts: dict[str, list[FactRow]] | None = None
 
     def register(self, name: str, table: pa.Table) -> None:
         self.con.register(name, table)
@@ -380,11 +389,27 @@ def run(con: Any, queued: Iterable[str] | None) -> ReconcileSummary:
     start = time.perf_counter()
     db = _Db(con)
     try:
-        summary = _run(db, None if queued is None else set(queued))
+        with _no_cycle_collection():
+            summary = _run(db, None if queued is None else set(queued))
     finally:
         db.close()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: a reconciliation makes hundreds of thousands of
+    objects that all live until its end (facts, sources, claims), and the collector would
+    walk them again and again (a fifth of the claims step). What it makes holds no
+    reference cycles; the collector resumes as it was."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _run(db: _Db, queued: set[str] | None) -> ReconcileSummary:
@@ -411,41 +436,55 @@ def _run(db: _Db, queued: set[str] | None) -> ReconcileSummary:
     summary.articles = len(queued)
 
     # 1. signatures of the queued articles' current versions
-    current = db.rows(
+    current = con.execute(
         "SELECT a.id, a.version, a.published, a.lang, a.text FROM articles a "
         "JOIN _tf_queued q ON a.id = q.id WHERE NOT a.superseded ORDER BY a.id"
-    )
-    sigs = signatures([r["text"] for r in current])
+    ).fetchall()
+    columns = list(zip(*current, strict=True)) or [()] * 5
+    ids, versions, published, langs, texts = (list(c) for c in columns)
+    del current, columns
+    sigs = signatures(texts)
+    del texts
     if not full:
         con.execute("DELETE FROM article_minhash USING _tf_queued q WHERE article_id = q.id")
         con.execute("DELETE FROM article_bands USING _tf_queued q WHERE article_id = q.id")
-    langs = [r["lang"] for r in current]
     db.insert_columns(
         "article_minhash",
         {
-            "article_id": [r["id"] for r in current],
-            "version": [r["version"] for r in current],
+            "article_id": ids,
+            "version": versions,
             "lang": langs,
             "signature": sigs,
-            "minhash_version": [MINHASH_VERSION] * len(current),
+            "minhash_version": [MINHASH_VERSION] * len(ids),
         },
     )
     bands = band_hashes(langs, sigs)
-    days = [(r["published"] - _EPOCH).days if r["published"] else None for r in current]
+    days = pa.array([(d - _EPOCH).days if d else None for d in published], pa.int32())
+    each = pa.array(np.repeat(np.arange(len(ids), dtype=np.int64), BANDS))  # BANDS rows each
     db.insert_columns(
         "article_bands",
         {
-            "article_id": [r["id"] for r in current for _ in range(BANDS)],
-            "band": list(range(BANDS)) * len(current),
+            "article_id": pa.array(ids, pa.string()).take(each),
+            "band": np.tile(np.arange(BANDS, dtype=np.int16), len(ids)),
             "hash": bands.reshape(-1),
-            "day": [d for d in days for _ in range(BANDS)],
+            "day": days.take(each),
         },
     )
-    del current, bands
+    del bands
     lap("signatures")
 
     # 2. links of the queued articles, anew
-    if not full:
+    if full:  # links, stories and claims need them all: one query instead of three
+        by_article: dict[str, list[FactRow]] = defaultdict(list)
+        for f in _fact_rows(
+            db,
+            f"SELECT {FACT_SQL_COLUMNS} FROM facts f "
+            "JOIN articles a ON a.id = f.article_id AND a.version = f.version "
+            "WHERE NOT f.superseded ORDER BY f.article_id, f.n",
+        ):
+            by_article[f.article_id].append(f)
+        db.all_facts = dict(by_article)
+    else:
         con.execute(
             "DELETE FROM story_links WHERE article_a IN (SELECT id FROM _tf_queued) "
             "OR article_b IN (SELECT id FROM _tf_queued)"
@@ -471,15 +510,8 @@ def _run(db: _Db, queued: set[str] | None) -> ReconcileSummary:
     lap("stories")
 
     # 4. claims and contradictions of the affected keys
-    if full:
-        facts = [
-            FactRow.from_row(r)
-            for r in db.rows(
-                f"SELECT {FACT_SQL_COLUMNS} FROM facts f "
-                "JOIN articles a ON a.id = f.article_id AND a.version = f.version "
-                "WHERE NOT f.superseded"
-            )
-        ]
+    if db.all_facts is not None:
+        facts = [f for fs in db.all_facts.values() for f in fs]
         affected = None
     else:
         facts, affected = _affected(db, queued, changed, old_story, new_story)
@@ -569,7 +601,8 @@ def _affected(
     ]
     db.register("_tf_old_claims", pa.table({"claim_id": pa.array(old_claims, pa.string())}))
     on_fact = " AND ".join(f"f.{c} = k.{c}" for c in _CLAIM_KEY)
-    rows = db.rows(
+    rows = _fact_rows(
+        db,
         f"WITH f AS (SELECT f.*, coalesce({_KEY_PERIOD_SQL}, '') AS key_period FROM facts f "
         "  WHERE NOT f.superseded), "
         "keyed AS (SELECT f.fact_id FROM f SEMI JOIN _tf_keys k ON "
@@ -580,9 +613,9 @@ def _affected(
         "wanted AS (SELECT fact_id FROM keyed UNION SELECT fact_id FROM held) "
         f"SELECT {FACT_SQL_COLUMNS} FROM facts f "
         "JOIN articles a ON a.id = f.article_id AND a.version = f.version "
-        "SEMI JOIN wanted w ON f.fact_id = w.fact_id WHERE NOT f.superseded"
+        "SEMI JOIN wanted w ON f.fact_id = w.fact_id WHERE NOT f.superseded",
     )
-    facts = {r["fact_id"]: FactRow.from_row(r) for r in rows}
+    facts = {f.fact_id: f for f in rows}
     for f in touched_facts:
         facts.setdefault(f.fact_id, f)
     # a fact without a period takes one from its story: load its story mates' facts too,
@@ -653,34 +686,58 @@ def _write_claims(
 ) -> None:
     from tradefacts.store import period_bounds
 
+    bounds: dict[str | None, tuple[dt.date | None, dt.date | None]] = {}
     claim_rows = []
     for c in claims:
         row = c.to_row()
-        row["period_start"], row["period_end"] = period_bounds(c.period)
+        if c.period not in bounds:
+            bounds[c.period] = period_bounds(c.period)
+        row["period_start"], row["period_end"] = bounds[c.period]
         claim_rows.append(row)
     db.insert("claims", claim_rows)
-    db.insert(
+    held = [(c.claim_id, s) for c in claims for s in c.sources]
+    facts = [s.fact for _, s in held]
+    db.insert_columns(
         "claim_sources",
-        [
-            {
-                "claim_id": c.claim_id,
-                "fact_id": s.fact.fact_id,
-                "article_id": s.fact.article_id,
-                "version": s.fact.version,
-                "published": s.fact.published,
-                "lang": s.fact.lang,
-                "value": s.fact.value,
-                "value_max": s.fact.value_max,
-                "bound": s.fact.bound,
-                "stated_period": s.fact.period,
-                "period_inferred": s.period_inferred,
-                "story_id": story_of.get(s.fact.article_id),
-            }
-            for c in claims
-            for s in c.sources
-        ],
+        {
+            "claim_id": [claim_id for claim_id, _ in held],
+            "fact_id": [f.fact_id for f in facts],
+            "article_id": [f.article_id for f in facts],
+            "version": [f.version for f in facts],
+            "published": [f.published for f in facts],
+            "lang": [f.lang for f in facts],
+            "value": [f.value for f in facts],
+            "value_max": [f.value_max for f in facts],
+            "bound": [f.bound for f in facts],
+            "stated_period": [f.period for f in facts],
+            "period_inferred": [s.period_inferred for _, s in held],
+            "story_id": [story_of.get(f.article_id) for f in facts],
+        },
     )
-    db.insert("contradictions", [x.to_row() for x in contradictions])
+    db.insert_columns("contradictions", _contradiction_columns(contradictions))
+
+
+def _contradiction_columns(contradictions: list[Contradiction]) -> dict[str, list[Any]]:
+    """The rows of ``Contradiction.to_row``, column by column."""
+    leaders = [x.a for x in contradictions]
+    columns: dict[str, list[Any]] = {
+        name: [getattr(c, name) for c in leaders]
+        for name in ("indicator", "party_a", "party_b", "period", "status", "unit")
+    }
+    for side in ("a", "b"):
+        claims = [getattr(x, side) for x in contradictions]
+        facts = [getattr(x, f"fact_{side}") for x in contradictions]
+        columns[f"claim_{side}"] = [c.claim_id for c in claims]
+        columns[f"value_{side}"] = [f.value for f in facts]
+        columns[f"value_max_{side}"] = [f.value_max for f in facts]
+        columns[f"bound_{side}"] = [f.bound for f in facts]
+        columns[f"sources_{side}"] = [len(c.articles) for c in claims]
+        columns[f"fact_{side}"] = [f.fact_id for f in facts]
+        columns[f"article_{side}"] = [f.article_id for f in facts]
+        columns[f"published_{side}"] = [f.published for f in facts]
+        columns[f"lang_{side}"] = [f.lang for f in facts]
+        columns[f"evidence_{side}"] = [f.evidence_sentence for f in facts]
+    return columns
 
 
 def _article_rows(db: _Db, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -700,101 +757,219 @@ def _article_rows(db: _Db, ids: list[str]) -> dict[str, dict[str, Any]]:
 def _facts_of(db: _Db, ids: list[str]) -> dict[str, list[FactRow]]:
     """The current facts of some articles."""
     out: dict[str, list[FactRow]] = defaultdict(list)
+    if db.all_facts is not None:
+        out.update((a, db.all_facts[a]) for a in ids if a in db.all_facts)
+        return out
     if not ids:
         return out
     name = f"_tf_ids{len(db.names)}"
     db.register(name, pa.table({"id": pa.array(ids, pa.string())}))
-    for r in db.rows(
+    for f in _fact_rows(
+        db,
         f"SELECT {FACT_SQL_COLUMNS} FROM facts f "
         "JOIN articles a ON a.id = f.article_id AND a.version = f.version "
-        f"JOIN {name} i ON f.article_id = i.id WHERE NOT f.superseded ORDER BY f.article_id, f.n"
+        f"JOIN {name} i ON f.article_id = i.id WHERE NOT f.superseded ORDER BY f.article_id, f.n",
     ):
-        out[r["article_id"]].append(FactRow.from_row(r))
+        out[f.article_id].append(f)
     return out
+
+
+def _fact_rows(db: _Db, sql: str) -> list[FactRow]:
+    """The facts a query gives (its columns: ``FACT_SQL_COLUMNS``, in that order)."""
+    return [FactRow(*row) for row in db.con.execute(sql).fetchall()]
 
 
 def _links(db: _Db) -> list[Link]:
     """Links between the queued articles (``_tf_queued``, current versions) and all current
     articles. Candidates come from SQL, within the date window: articles with a fact of
-    the same indicator, parties, status and unit and a value within half of it (a superset
-    of ``same_figure``), and articles that share an LSH band (the language is in the band
-    hash). ``link`` decides."""
+    the same indicator, parties, status and unit and a value within half of it, and
+    articles that share an LSH band (the language is in the band hash). ``link`` decides,
+    but only for the candidates it can link: those with two facts that may be one figure
+    (``_SAME_FIGURE_SQL``), and text candidates similar enough to be near-duplicates. The
+    others (most of them) have no figure in common and are not near-duplicates: ``link``
+    would find no link between them."""
+    pairs = _candidate_pairs(db)
+    if not pairs.num_rows:
+        return []
+    text = pairs.column("text").to_numpy()
+    similarity = np.full(pairs.num_rows, np.nan)
+    if text.any():
+        similarity[text] = _similarities(db, pairs.filter(pa.array(text)))
+    # a link needs a shared figure (by facts: FACT_LINK > 0) or a near-duplicate text
+    same = pairs.column("same").to_numpy()
+    near_duplicate = text & (similarity >= NEAR_DUPLICATE)  # NaN (not compared): False
+    keep = same | near_duplicate
+    by_text_only = np.flatnonzero(near_duplicate & ~same)
+    if len(by_text_only):
+        keep[by_text_only] = _may_link_by_text(db, pairs.take(pa.array(by_text_only)))
+    kept = np.flatnonzero(keep)
+    firsts = pairs.column("x").take(pa.array(kept)).to_pylist()
+    seconds = pairs.column("y").take(pa.array(kept)).to_pylist()
+    sims = {
+        (a, b): None if math.isnan(s) else s
+        for a, b, s in zip(firsts, seconds, similarity[kept].tolist(), strict=True)
+    }
+    if not sims:
+        return []
+    involved = sorted({x for p in sims for x in p})
+    facts = _facts_of(db, involved)
+    rows = _article_rows(db, involved)
+    infos = {
+        a: ArticleInfo(a, r["version"], r["published"], r["lang"], facts.get(a, []))
+        for a, r in rows.items()
+    }
+    out = []
+    for a, b in sorted(sims):
+        if a not in infos or b not in infos:
+            continue
+        ln = link(infos[a], infos[b], sims[(a, b)])
+        if ln is not None:
+            out.append(ln)
+    return out
+
+
+def _may_link_by_text(db: _Db, pairs: pa.Table) -> np.ndarray:
+    """For near-duplicate pairs ``(x, y)``: whether ``link`` may link them by text, i.e.
+    both are current, of one language, and one has no facts or they share a pair of
+    parties (their facts may still contradict: ``link`` tells)."""
+    name = f"_tf_pairs{len(db.names)}"
+    db.register(
+        name, pa.table({"row": np.arange(pairs.num_rows), "x": pairs["x"], "y": pairs["y"]})
+    )
+    ok = db.con.execute(
+        f"WITH ids AS (SELECT x AS id FROM {name} UNION SELECT y FROM {name}), "
+        "info AS (SELECT a.id, a.lang, "
+        # the pairs of parties its facts name, each sorted ("\x1f": not in a party code)
+        "  list(DISTINCT least(f.party_a, f.party_b) || chr(31) || greatest(f.party_a, f.party_b)) "
+        "  FILTER (WHERE f.fact_id IS NOT NULL) AS parties "
+        "  FROM articles a SEMI JOIN ids ON a.id = ids.id "
+        "  LEFT JOIN facts f ON f.article_id = a.id AND f.version = a.version AND NOT f.superseded "
+        "  WHERE NOT a.superseded GROUP BY a.id, a.lang) "
+        f"SELECT p.row FROM {name} p JOIN info i ON i.id = p.x JOIN info j ON j.id = p.y "
+        "WHERE i.lang IS NOT DISTINCT FROM j.lang AND (coalesce(len(i.parties), 0) = 0 "
+        "  OR coalesce(len(j.parties), 0) = 0 OR len(list_intersect(i.parties, j.parties)) > 0)"
+    ).fetchall()
+    out = np.zeros(pairs.num_rows, dtype=bool)
+    out[[row for (row,) in ok]] = True
+    return out
+
+
+#: two facts of one indicator, parties, status and unit may state one figure (a superset
+#: of ``stories._same``): their periods may agree (one not given, or equal; a target's
+#: ``2030`` is ``../2030``), and their values ``v``, ``w`` (with the steps ``sv``, ``sw``:
+#: ``claims.step``) may be one figure written twice: ``same_figure`` never puts them
+#: further apart than the coarser step (and float noise). NULL steps and non-finite values
+#: pass.
+_SAME_FIGURE_SQL = (
+    "((p IS NULL OR r IS NULL OR p = r OR status = 'target') "
+    "AND (v = w OR sv IS NULL OR sw IS NULL OR NOT isfinite(v) OR NOT isfinite(w) "
+    "OR abs(v - w) <= CAST(1.01 AS DOUBLE) * greatest(sv, sw) "
+    "+ CAST(1e-6 AS DOUBLE) * greatest(abs(v), abs(w))))"
+)
+
+
+def _candidate_pairs(db: _Db) -> pa.Table:
+    """The candidate pairs ``(x, y)`` (``x < y``) of ``_links``, with ``same`` (two of their
+    facts may state one figure) and ``text`` (they share an LSH band)."""
     con = db.con
     window = LINK_DAYS
-    fact_pairs = con.execute(
+    values = [
+        v
+        for (v,) in con.execute("SELECT DISTINCT value FROM facts WHERE NOT superseded").fetchall()
+        if math.isfinite(v)
+    ]
+    db.register(
+        "_tf_steps",
+        pa.table(
+            {
+                "value": pa.array(values, pa.float64()),
+                "step": pa.array([step(v) for v in values], pa.float64()),
+            }
+        ),
+    )
+    key = (
+        "g.indicator = q.indicator AND g.party_a = q.party_a AND g.party_b = q.party_b "
+        "AND g.status = q.status AND g.unit = q.unit"
+    )
+    pair = (
+        "q.article_id AS a, g.article_id AS b, q.status, q.value AS v, g.value AS w, "
+        "q.step AS sv, g.step AS sw, q.period AS p, g.period AS r"
+    )
+    sql = (
         "WITH cur AS (SELECT f.article_id, f.indicator, f.party_a, f.party_b, f.status, f.unit, "
-        "  f.value, date_diff('day', DATE '1970-01-01', a.published) AS day FROM facts f "
+        "  f.period, f.value, s.step, date_diff('day', DATE '1970-01-01', a.published) AS day "
+        "  FROM facts f "
         "  JOIN articles a ON a.id = f.article_id AND a.version = f.version "
+        "  LEFT JOIN _tf_steps s ON s.value = f.value "
         "  WHERE NOT f.superseded), "
         "q AS (SELECT * FROM cur WHERE article_id IN (SELECT id FROM _tf_queued)), "
         "undated AS (SELECT * FROM cur WHERE day IS NULL), "
         # dated with dated: an equi-join on the key and the day, for each day of the window
         "qd AS (SELECT q.*, q.day + r.off AS near FROM q "
         f"  JOIN range(-{window}, {window + 1}) r(off) ON q.day IS NOT NULL), "
-        "dd AS (SELECT q.article_id AS a, g.article_id AS b, q.value AS v, g.value AS w FROM qd q "
-        "  JOIN cur g ON g.indicator = q.indicator AND g.party_a = q.party_a "
-        "  AND g.party_b = q.party_b AND g.status = q.status AND g.unit = q.unit "
-        "  AND g.day = q.near), "
+        f"dd AS (SELECT {pair} FROM qd q JOIN cur g ON {key} AND g.day = q.near), "
         # an undated side: any date
-        "du AS (SELECT q.article_id AS a, g.article_id AS b, q.value AS v, g.value AS w FROM q "
-        "  JOIN undated g ON g.indicator = q.indicator AND g.party_a = q.party_a "
-        "  AND g.party_b = q.party_b AND g.status = q.status AND g.unit = q.unit), "
-        "ud AS (SELECT q.article_id AS a, g.article_id AS b, q.value AS v, g.value AS w FROM q "
-        "  JOIN cur g ON g.indicator = q.indicator AND g.party_a = q.party_a "
-        "  AND g.party_b = q.party_b AND g.status = q.status AND g.unit = q.unit "
-        "  WHERE q.day IS NULL AND g.day IS NOT NULL) "
-        "SELECT DISTINCT a, b FROM (SELECT * FROM dd UNION ALL SELECT * FROM du "
-        "  UNION ALL SELECT * FROM ud) "
-        "WHERE a <> b AND abs(v - w) <= 0.5 * greatest(abs(v), abs(w))"
-    ).fetchall()
-    text_pairs = con.execute(
-        "WITH q AS (SELECT b.* FROM article_bands b JOIN _tf_queued i ON b.article_id = i.id), "
-        "qd AS (SELECT q.*, q.day + r.off AS near FROM q "
-        f"  JOIN range(-{window}, {window + 1}) r(off) ON q.day IS NOT NULL), "
-        "undated AS (SELECT * FROM article_bands WHERE day IS NULL) "
-        "SELECT DISTINCT a, b FROM ("
-        "  SELECT q.article_id AS a, o.article_id AS b FROM qd q JOIN article_bands o "
+        f"du AS (SELECT {pair} FROM q JOIN undated g ON {key}), "
+        f"ud AS (SELECT {pair} FROM q JOIN cur g ON {key} "
+        "  WHERE q.day IS NULL AND g.day IS NOT NULL), "
+        # the article pairs: with a value within half of the other's, and maybe one figure
+        "by_facts AS (SELECT least(a, b) AS x, greatest(a, b) AS y, "
+        "  bool_or(abs(v - w) <= 0.5 * greatest(abs(v), abs(w))) AS near, "
+        f"  bool_or({_SAME_FIGURE_SQL}) AS same "
+        "  FROM (SELECT * FROM dd UNION ALL SELECT * FROM du UNION ALL SELECT * FROM ud) "
+        "  WHERE a <> b GROUP BY 1, 2), "
+        # the pairs of articles that share an LSH band, within the date window
+        "bq AS (SELECT b.* FROM article_bands b JOIN _tf_queued i ON b.article_id = i.id), "
+        "bqd AS (SELECT bq.*, bq.day + r.off AS near FROM bq "
+        f"  JOIN range(-{window}, {window + 1}) r(off) ON bq.day IS NOT NULL), "
+        "bundated AS (SELECT * FROM article_bands WHERE day IS NULL), "
+        "by_text AS (SELECT DISTINCT least(a, b) AS x, greatest(a, b) AS y FROM ("
+        "  SELECT q.article_id AS a, o.article_id AS b FROM bqd q JOIN article_bands o "
         "  ON o.band = q.band AND o.hash = q.hash AND o.day = q.near "
         "  UNION ALL "
-        "  SELECT q.article_id, o.article_id FROM q JOIN undated o "
+        "  SELECT q.article_id, o.article_id FROM bq q JOIN bundated o "
         "  ON o.band = q.band AND o.hash = q.hash "
         "  UNION ALL "
-        "  SELECT q.article_id, o.article_id FROM q JOIN article_bands o "
+        "  SELECT q.article_id, o.article_id FROM bq q JOIN article_bands o "
         "  ON o.band = q.band AND o.hash = q.hash WHERE q.day IS NULL"
-        ") WHERE a <> b"
-    ).fetchall()
-    text_candidates = {(a, b) if a < b else (b, a) for a, b in text_pairs}
-    pairs = {(a, b) if a < b else (b, a) for a, b in fact_pairs} | text_candidates
-    if not pairs:
-        return []
-    involved = sorted({x for p in pairs for x in p})
-    facts = _facts_of(db, involved)
-    rows = _article_rows(db, involved)
-    sig_of: dict[str, bytes] = {}
-    if text_candidates:
-        name = f"_tf_ids{len(db.names)}"
-        db.register(
-            name,
-            pa.table(
-                {"id": pa.array(sorted({x for p in text_candidates for x in p}), pa.string())}
-            ),
+        ") WHERE a <> b) "
+        "SELECT coalesce(f.x, t.x) AS x, coalesce(f.y, t.y) AS y, "
+        "  coalesce(f.same, false) AS same, t.x IS NOT NULL AS text "
+        "FROM by_facts f FULL JOIN by_text t ON f.x = t.x AND f.y = t.y "
+        "WHERE f.near OR t.x IS NOT NULL"
+    )
+    return _arrow(con.sql(sql))
+
+
+def _similarities(db: _Db, pairs: pa.Table) -> np.ndarray:
+    """The Jaccard similarity the MinHash signatures estimate (the share of equal values)
+    for each pair ``(x, y)``; NaN where a signature is missing."""
+    ids = pc.unique(pa.chunked_array(pairs.column("x").chunks + pairs.column("y").chunks))
+    name = f"_tf_ids{len(db.names)}"
+    db.register(name, pa.table({"id": ids}))
+    stored = _arrow(
+        db.con.sql(
+            f"SELECT m.article_id, m.signature FROM article_minhash m JOIN {name} i "
+            "ON m.article_id = i.id"
         )
-        sig_of = dict(
-            con.execute(
-                f"SELECT m.article_id, m.signature FROM article_minhash m JOIN {name} i "
-                "ON m.article_id = i.id"
-            ).fetchall()
-        )
-    infos = {
-        a: ArticleInfo(a, r["version"], r["published"], r["lang"], facts.get(a, []))
-        for a, r in rows.items()
-    }
-    sims = similarities(sig_of, text_candidates)
-    out = []
-    for a, b in sorted(pairs):
-        if a not in infos or b not in infos:
-            continue
-        ln = link(infos[a], infos[b], sims.get((a, b)))
-        if ln is not None:
-            out.append(ln)
+    )
+    out = np.full(pairs.num_rows, np.nan)
+    if not stored.num_rows:
+        return out
+    matrix = np.frombuffer(b"".join(stored.column("signature").to_pylist()), dtype="<u4").reshape(
+        stored.num_rows, -1
+    )
+    known = stored.column("article_id")
+    ia = pc.fill_null(pc.index_in(pairs.column("x"), value_set=known), -1).to_numpy()
+    ib = pc.fill_null(pc.index_in(pairs.column("y"), value_set=known), -1).to_numpy()
+    rows = np.flatnonzero((ia >= 0) & (ib >= 0))
+    ia, ib = ia[rows].astype(np.int64), ib[rows].astype(np.int64)
+    for k in range(0, len(rows), 50_000):  # bounds the temporary matrix
+        part = slice(k, k + 50_000)
+        out[rows[part]] = (matrix[ia[part]] == matrix[ib[part]]).mean(axis=1)
     return out
+
+
+def _arrow(relation: Any) -> pa.Table:
+    to_table = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
+    return to_table()

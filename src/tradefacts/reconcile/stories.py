@@ -82,7 +82,7 @@ _CHUNK = 64  # articles per vectorised MinHash step (bounds the temporary matrix
 
 def _word_hashes(words: list[str]) -> list[int]:
     cache = _WORD_HASHES
-    out = [cache.get(w) for w in words]
+    out = list(map(cache.get, words))
     if None in out:
         for i, w in enumerate(words):
             if out[i] is None:
@@ -146,13 +146,32 @@ def signatures(texts: Sequence[str]) -> list[bytes]:
     a, b = _permutations()
     out: list[bytes] = []
     for k in range(0, len(texts), _CHUNK):
-        parts = [shingle_hashes(t).astype(np.uint32) for t in texts[k : k + _CHUNK]]
-        starts = np.cumsum([0] + [len(p) for p in parts[:-1]])
+        hashes, starts = _chunk_shingle_hashes(texts[k : k + _CHUNK])
         with np.errstate(over="ignore"):
-            phv = _fmix(np.concatenate(parts), 32)[:, None] * a + b  # uint32: mod 2^32
-        mins = np.minimum.reduceat(phv, starts, axis=0)
-        out.extend(row.astype("<u4").tobytes() for row in mins)
+            phv = np.multiply.outer(_fmix(hashes, 32), a)  # uint32: mod 2^32
+            phv += b
+        mins = np.minimum.reduceat(phv, starts, axis=0).astype("<u4", copy=False)
+        out.extend(row.tobytes() for row in mins)
     return out
+
+
+def _chunk_shingle_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``shingle_hashes`` of several texts at once: all of them (uint32) one text after
+    the other, and where each text's begin."""
+    words = [_WORD.findall(t.lower())[:MAX_WORDS] for t in texts]
+    counts = np.array([len(w) for w in words], dtype=np.int64)
+    if not len(counts) or counts.min() < SHINGLE:  # one shingle of all its words: one by one
+        parts = [shingle_hashes(t).astype(np.uint32) for t in texts]
+        return np.concatenate(parts), np.cumsum([0] + [len(p) for p in parts[:-1]])
+    h = np.array(_word_hashes([w for ws in words for w in ws]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = (h[:-2] * _MIX[0] + h[1:-1]) * _MIX[1] + h[2:]
+    # the shingle at each word of a text but its last two: drop those that straddle texts
+    firsts = np.cumsum(counts) - counts
+    straddle = (firsts[1:, None] - np.array([2, 1])).reshape(-1)
+    mixed = np.delete(mixed, straddle)
+    starts = firsts - 2 * np.arange(len(counts))
+    return ((mixed ^ (mixed >> np.uint64(32))) & _MAX_HASH).astype(np.uint32), starts
 
 
 def band_hashes(langs: Sequence[str | None], sigs: Sequence[bytes]) -> np.ndarray:
