@@ -17,17 +17,27 @@ Usage (from the repository root; the Spark runs need `pip install -e '.[spark]'`
 2. `extract` on one core: a child process pinned to one CPU times `extract(text, date)`
    and `analyse` (extract + publication date + language detection, what a batch task
    does per article) over the first `--extract-n` articles, after one untimed warm-up
-   article.
+   article; then `analyse` again once `tradefacts.batch.prepare_worker()` has set the
+   process up as a batch worker does (garbage collector frozen after loading, higher
+   thresholds): `analyse (worker)`, the per-article floor of a batch worker. Each with
+   its CPU milliseconds per article (`time.process_time`), the measure that other busy
+   processes on the machine disturb least.
 3. Each `--run ENGINE:WORKERS[:N]`: `python -m tradefacts batch CORPUS --out OUT --engine
    ENGINE --workers WORKERS` as a child process, end to end (planning, process pool or
    Spark start-up, reading, extraction, Parquet writing, manifest). Measured from outside:
    wall time; peak memory of the whole process tree (the CLI, its pool workers or the
    Spark JVM and its Python workers), sampled every 0.25 s from /proc, as the sum of RSS
    (shared pages counted in every process: an upper bound) and the sum of PSS (shared
-   pages divided among their sharers: the real total); CPU seconds of the tree (sampled per process); and the
-   CPU the *other* processes of the machine used meanwhile (from /proc/stat), since
-   another busy process on a 2-core machine skews every figure. Outputs are deleted after
-   each run unless `--keep`.
+   pages divided among their sharers: the real total); CPU seconds of the tree (exact:
+   the child's resource usage once it and its workers have ended, or the per-process
+   samples if larger), split into the parent (`tradefacts batch` itself: planning,
+   pool, manifest; sampled from /proc) and its workers (pool processes, or the Spark JVM
+   and its Python workers; `local:1` runs the splits in the parent, and all its CPU
+   counts as the workers'), each also in milliseconds per article, and the workers' ms
+   per article beyond `analyse (worker)` (the batch's own cost: reading, hashing, rows,
+   Arrow, Parquet, and each worker's start, about a second: noticeable on small runs); and the CPU the *other* processes of the machine used meanwhile (from
+   /proc/stat), since another busy process on a 2-core machine skews every figure.
+   Outputs are deleted after each run unless `--keep`.
 
 Prints a table and writes bench/out/batch.json (or `--out`).
 """
@@ -38,6 +48,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -107,18 +118,27 @@ def extract_child(corpus: Path, n: int) -> dict[str, Any]:
         "chars": chars,
         "pinned": pinned,
     }
-    for name, fn in (("extract", extract), ("analyse", analyse)):
-        gc.collect()
+    for name, fn in (("extract", extract), ("analyse", analyse), ("analyse_worker", analyse)):
+        if name == "analyse_worker":
+            try:
+                from tradefacts.batch import prepare_worker
+            except ImportError:  # a tradefacts from before it: its workers are plain
+                prepare_worker = gc.collect
+            prepare_worker()  # as a pool worker starts: the collector frozen, its thresholds
+        else:
+            gc.collect()
         facts = 0
         t0, c0 = time.perf_counter(), time.process_time()
         for text, date in records:
             got = fn(text, date)
             facts += len(got if name == "extract" else got.facts)
         seconds = time.perf_counter() - t0
+        cpu = time.process_time() - c0
         out[name] = {
             "seconds": round(seconds, 3),
             # below 1.0: another process shared the core, and the rate is too low
-            "cpu_share": round((time.process_time() - c0) / seconds, 3),
+            "cpu_share": round(cpu / seconds, 3),
+            "cpu_ms_per_article": round(1000 * cpu / len(records), 3),
             "articles_per_s": round(len(records) / seconds, 1),
             "mb_per_s": round(mb / seconds, 3),
             "facts": facts,
@@ -217,6 +237,11 @@ class TreeMonitor:
     def cpu_seconds(self) -> float:
         return sum(self.ticks.values()) / TICK
 
+    @property
+    def root_cpu_seconds(self) -> float:
+        """The CPU time of the root process alone (its workers not counted)."""
+        return self.ticks.get(self.pid, 0) / TICK
+
     def _run(self) -> None:
         n = 0
         start = time.perf_counter()
@@ -235,14 +260,22 @@ class TreeMonitor:
             self._stop.wait(self.every)
 
 
+def _children_cpu() -> float:
+    """User + system seconds of this process's ended (and waited for) descendants."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_engine(
-    corpus: Path, out: Path, engine: str, workers: int, extra: list[str]
+    corpus: Path, out: Path, engine: str, workers: int, extra: list[str], floor: float | None
 ) -> dict[str, Any]:
+    """One `tradefacts batch` run, measured from outside (``floor``: the CPU ms of
+    ``analyse`` per article in a worker-like process, if measured)."""
     if out.exists():
         shutil.rmtree(out)
     cmd = [sys.executable, "-m", "tradefacts", "batch", str(corpus), "--out", str(out)]
     cmd += ["--engine", engine, "--workers", str(workers), *extra]
-    busy0, t0 = _busy_ticks(), time.perf_counter()
+    busy0, t0, ended0 = _busy_ticks(), time.perf_counter(), _children_cpu()
     log = out.parent / f"{out.name}.log"
     with log.open("w") as stderr:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, text=True)
@@ -250,7 +283,11 @@ def run_engine(
             stdout, _ = proc.communicate()
     seconds = time.perf_counter() - t0
     busy = (_busy_ticks() - busy0) / TICK
-    cpu = mon.cpu_seconds
+    # exact when every process of the tree was waited for (the pool's are); the samples
+    # catch a process that was not (a Spark JVM left to exit on its own)
+    cpu = max(_children_cpu() - ended0, mon.cpu_seconds)
+    # the local engine with one worker runs the splits in the parent: all of it is worker work
+    parent = 0.0 if (engine, workers) == ("local", 1) else min(cpu, mon.root_cpu_seconds)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}); see {log}")
     manifest = json.loads((out / "_tradefacts_batch.json").read_text())
@@ -274,6 +311,16 @@ def run_engine(
         "peak_processes": mon.peak_procs,
         "rss_mb_every_10s": mon.timeline,
         "cpu_seconds": round(cpu, 1),
+        "cpu_parent_seconds": round(parent, 2),
+        "cpu_workers_seconds": round(cpu - parent, 1),
+        "cpu_parent_ms_per_article": round(1000 * parent / max(1, manifest["articles"]), 4),
+        "cpu_workers_ms_per_article": round(
+            1000 * (cpu - parent) / max(1, manifest["articles"]), 3
+        ),
+        # the workers' CPU per article beyond analyse itself: the batch's own cost
+        "cpu_overhead_ms_per_article": None
+        if floor is None
+        else round(1000 * (cpu - parent) / max(1, manifest["articles"]) - floor, 3),
         "other_cpu_cores": round(max(0.0, busy - cpu) / seconds, 2),
         "output_files": files,
         "output_mb": round(size / 1e6, 1),
@@ -362,23 +409,29 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"\none core ({one['pinned']}), {one['articles']:,} articles, {one['mb']:.1f} MB of text:"
         )
-        for name in ("extract", "analyse"):
+        for name in ("extract", "analyse", "analyse_worker"):
             r = one[name]
+            label = "analyse (worker)" if name == "analyse_worker" else name
             print(
-                f"  {name:8} {r['articles_per_s']:8,.0f} articles/s {r['mb_per_s']:6.2f} MB/s "
+                f"  {label:16} {r['articles_per_s']:8,.0f} articles/s {r['mb_per_s']:6.2f} MB/s "
+                f"{r['cpu_ms_per_article']:6.3f} CPU ms/article "
                 f"({r['facts'] / one['articles']:.2f} facts/article; had "
                 f"{100 * r['cpu_share']:.0f} % of its core)"
             )
+    floor = (
+        result["one_core"]["analyse_worker"]["cpu_ms_per_article"] if not args.no_extract else None
+    )
 
     print(
         f"\n{'run':22} {'articles':>10} {'seconds':>8} {'articles/s':>10} {'MB/s':>6} "
-        f"{'peak RSS':>9} {'peak PSS':>9} {'CPU s':>7} {'other':>6}"
+        f"{'peak RSS':>9} {'peak PSS':>9} {'CPU s':>7} {'other':>6} "
+        f"{'CPU ms/article: parent':>22} {'workers':>8} {'beyond analyse':>14}"
     )
     for engine, workers, n in runs:
         corpus = corpus_file(args.workdir, args.profile, args.seed, n)
         out = args.workdir / f"out-{engine}{workers}-{n}"
         extra = ["--split-mb", str(args.split_mb)] if args.split_mb else []
-        r = run_engine(corpus, out, engine, workers, extra)
+        r = run_engine(corpus, out, engine, workers, extra, floor)
         r["n"] = n
         result["runs"].append(r)
         if not args.keep:
@@ -387,7 +440,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{label:22} {r['articles']:>10,} {r['seconds']:>8.1f} {r['articles_per_s']:>10,.0f} "
             f"{r['mb_per_s']:>6.2f} {r['peak_rss_mb']:>7,.0f}MB {r['peak_pss_mb']:>7,.0f}MB "
-            f"{r['cpu_seconds']:>7,.0f} {r['other_cpu_cores']:>6.2f}",
+            f"{r['cpu_seconds']:>7,.0f} {r['other_cpu_cores']:>6.2f} "
+            f"{r['cpu_parent_ms_per_article']:>22.4f} {r['cpu_workers_ms_per_article']:>8.3f} "
+            + (
+                f"{r['cpu_overhead_ms_per_article']:>14.3f}"
+                if r["cpu_overhead_ms_per_article"] is not None
+                else f"{'-':>14}"
+            ),
             flush=True,
         )
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ the Spark engine against the local one (row for row)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 from collections.abc import Callable
@@ -17,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+import tradefacts.batch as batch
 from tradefacts import Store
 from tradefacts.batch import (
     ERROR_SCHEMA,
@@ -147,6 +149,41 @@ def test_splits_read_what_ingest_reads(tmp_path: Path) -> None:
     assert len(plan([parquet], split_bytes=1)) == 50  # one row group cut into rows
 
 
+def test_default_splits_shrink_towards_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without ``split_bytes`` the splits are guided by the input left: large first, then
+    smaller, never below the minimum but for the last, and no crumb at the end; a Parquet
+    file's rows are cut the same way."""
+    monkeypatch.setattr(batch, "MIN_SPLIT_BYTES", 2_000)
+    monkeypatch.setattr(batch, "SPLIT_MB", 0.05)  # 50,000 bytes at most
+    rng = random.Random(5)
+    records = [{"id": f"r{i}", "text": "x" * rng.randint(50, 400)} for i in range(2_000)]
+    jsonl = write_jsonl(tmp_path / "a.jsonl", records)
+    size = jsonl.stat().st_size
+    for workers in (1, 2, 3):
+        splits = plan([jsonl], workers=workers)
+        sizes = [s.end - s.start for s in splits]
+        assert splits[0].start == 0 and splits[-1].end == size
+        assert all(a.end == b.start for a, b in zip(splits, splits[1:], strict=False))
+        assert max(sizes) <= 50_000 + 500 and min(sizes[:-1]) >= 2_000
+        assert sizes[-1] >= 1_000  # the last split takes the crumb
+        # guided: never larger than the one before (a line's length aside), the last ones small
+        assert all(b <= a + 500 for a, b in zip(sizes, sizes[1:], strict=False))
+        assert sizes[0] >= 50_000 > 4 * max(sizes[-3:])
+        left = size - splits[-3].start  # near the end: about the input left / 2 workers
+        assert sizes[-3] <= max(2_000, left // (2 * workers)) + 500
+        # every record once, in order, with its line number
+        got = [(n, d.id) for s in splits for n, d in split_records(s)]
+        assert got == [(i + 1, r["id"]) for i, r in enumerate(records)]
+    parquet = tmp_path / "b.parquet"
+    pq.write_table(pa.Table.from_pylist(records), parquet, row_group_size=100)
+    splits = plan([parquet], workers=2)
+    assert len(splits) > 4 and splits[0].end - splits[0].start >= splits[-2].end - splits[-2].start
+    got = [d.id for s in splits for _, d in split_records(s)]
+    assert got == [r["id"] for r in records]
+
+
 def test_plan_refuses_what_it_cannot_read(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(BatchError, match="not a JSONL"):
@@ -245,6 +282,34 @@ def test_two_workers_write_what_one_writes(corpus: Path, tmp_path: Path) -> None
     run_batch([corpus], tmp_path / "one", workers=1, split_bytes=40_000)
     run_batch([corpus], tmp_path / "two", workers=2, split_bytes=40_000)
     assert same_files(tmp_path / "one", tmp_path / "two") > 10
+
+
+def test_write_rounds_do_not_change_the_rows(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows turned into Arrow every few articles and written out every few tables (several
+    row groups per file) give the files that one conversion and one write give."""
+    run_batch([corpus], tmp_path / "once", workers=1, split_bytes=60_000)
+    monkeypatch.setattr(batch, "BATCH_CHARS", 3_000)
+    monkeypatch.setattr(batch, "BUFFER_BYTES", 20_000)
+    run_batch([corpus], tmp_path / "often", workers=1, split_bytes=60_000)
+    assert same_files(tmp_path / "once", tmp_path / "often") > 10
+    groups = [
+        pq.ParquetFile(p).metadata.num_row_groups
+        for p in (tmp_path / "often").rglob("part-*.parquet")
+    ]
+    assert max(groups) > 1
+    once = json.loads((tmp_path / "once" / MANIFEST).read_text())
+    often = json.loads((tmp_path / "often" / MANIFEST).read_text())
+    texts = [r["text"] for r in dataset_rows(tmp_path / "once" / "articles")]
+    assert once["text_bytes"] == often["text_bytes"] == sum(len(t.encode()) for t in texts)
+
+
+def test_one_worker_leaves_the_garbage_collector_as_it_was(corpus: Path, tmp_path: Path) -> None:
+    """``--workers 1`` runs in this process: the collector's settings come back after."""
+    before = (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled())
+    run_batch([corpus], tmp_path / "out", workers=1)
+    assert (gc.get_threshold(), gc.get_freeze_count(), gc.isenabled()) == before
 
 
 def test_errors_are_rows_and_never_fail_the_job(dsl: Any, tmp_path: Path) -> None:

@@ -13,8 +13,10 @@ a Parquet file (``.parquet``, ``.pq``: columns ``id, url, date, text``, optional
 2. Each split is one task, ``run_split``: it reads its records with the readers ``ingest``
    uses (same ids, same sources, same error lines), gives each article to the very
    ``analyse`` ``ingest`` calls (``extract``, publication date, language), and writes its
-   rows to Parquet as it goes (a few MB buffered at most). The language data is loaded
-   once per worker process and reused by every split it runs.
+   rows to Parquet as it goes (``BUFFER_BYTES`` of Arrow tables held at most, whatever the
+   split's size). The language data is loaded once per worker process and reused by every
+   split it runs; then the process's garbage collector is set for the work
+   (``prepare_worker``).
 3. ``--engine local`` runs the splits in a pool of ``--workers`` processes (default: the
    cores this process may use; 1 runs them in this process). ``--engine spark`` runs the
    same ``run_split`` in PySpark: ``sc.parallelize(splits, len(splits)).mapPartitions(...)``,
@@ -53,9 +55,13 @@ directly, in their order.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
+import functools
+import gc
 import heapq
+import itertools
 import json
 import multiprocessing
 import os
@@ -74,6 +80,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import typer
 
@@ -110,16 +117,24 @@ ENGINES = ("local", "spark")
 MANIFEST = BATCH_MANIFEST
 FORMAT = "tradefacts-batch"
 FORMAT_VERSION = 1
-#: the largest split (MB of input); smaller when that would leave workers idle
+#: the largest split (MB of input)
 SPLIT_MB = 64
-#: splits per worker the planner aims at (load balance against the last, slowest split)
-SPLITS_PER_WORKER = 8
+#: a split is at most the input left divided by this many times the workers (so at least
+#: that many splits per worker remain): splits shrink towards the end, and the workers
+#: finish together (guided scheduling)
+SPLITS_PER_WORKER = 2
 #: the smallest split the planner makes (bytes), however many workers
 MIN_SPLIT_BYTES = 4_000_000
-#: characters of text a task buffers before it writes the largest partition out
-FLUSH_CHARS = 4_000_000
+#: characters of article text a task gathers as Python rows before they become Arrow tables
+BATCH_CHARS = 1_000_000
+#: bytes of Arrow tables a task holds before it writes all its partitions out
+BUFFER_BYTES = 32_000_000
+#: the buffer of each output file's stream (a task has two files open per partition)
+WRITE_BUFFER = 1 << 16
 #: error lines a split reports back to the driver (all of them are in the errors files)
 REPORTED_ERRORS = 100
+#: the cyclic garbage collector's thresholds while a worker runs splits (Python's: 700, 10, 10)
+GC_THRESHOLDS = (10_000, 100, 100)
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
 ARTICLE_EXTRA = pa.schema([("input", pa.string()), ("record", pa.int64())])
@@ -202,22 +217,39 @@ def plan(
 ) -> list[Split]:
     """Cut the inputs into splits (see ``Split``), in input order.
 
-    Splits are ``split_bytes`` of input at most (default: ``SPLIT_MB`` MB, or less, so that
-    each worker gets ``SPLITS_PER_WORKER`` of them).
+    Splits are ``split_bytes`` of input each, or by default guided by the input left: a
+    split is at most that divided by ``SPLITS_PER_WORKER`` × ``workers``, between
+    ``MIN_SPLIT_BYTES`` and ``SPLIT_MB`` MB. Large splits first, then smaller and smaller
+    ones: few tasks (each costs its files), and the workers, which take the splits in
+    order, finish together.
     """
     files = input_files(inputs)
+    sizes = [_size(f) for f in files]
     if split_bytes is None:
-        total = sum(_size(f) for f in files)
-        split_bytes = min(SPLIT_MB * 1_000_000, total // max(1, workers * SPLITS_PER_WORKER))
-        split_bytes = max(MIN_SPLIT_BYTES, split_bytes)
-    split_bytes = max(1, int(split_bytes))
+        share = max(1, workers) * SPLITS_PER_WORKER
+        largest = int(SPLIT_MB * 1_000_000)
+
+        def size_for(left: int) -> int:
+            size = max(MIN_SPLIT_BYTES, min(largest, left // share))
+            return left if left - size < MIN_SPLIT_BYTES // 2 else size  # no crumb at the end
+    else:
+        fixed = max(1, int(split_bytes))
+
+        def size_for(left: int) -> int:
+            return fixed
+
     splits: list[Split] = []
-    for f in files:
+    for i, f in enumerate(files):
+        after = sum(sizes[i + 1 :])  # the input in the files after this one
+
+        def size_at(offset: int, size: int = sizes[i], after: int = after) -> int:
+            return size_for(max(0, size - offset) + after)
+
         full = str(Path(f).resolve())
         if f.lower().endswith(PARQUET_SUFFIXES):
-            parts = _plan_parquet(full, split_bytes)
+            parts = _plan_parquet(full, size_at)
         else:
-            parts = _plan_jsonl(full, split_bytes)
+            parts = _plan_jsonl(full, size_at)
         for kind, start, end, first, reason in parts:
             splits.append(Split(len(splits), f, full, kind, start, end, first, reason))
     return splits
@@ -231,9 +263,11 @@ def _size(path: str) -> int:
 
 
 _Part = tuple[str, int, int, int, str]  # kind, start, end, first, reason
+#: the size of the split that starts at a byte offset of the file
+_SizeAt = Callable[[int], int]
 
 
-def _plan_jsonl(path: str, split_bytes: int) -> list[_Part]:
+def _plan_jsonl(path: str, size_at: _SizeAt) -> list[_Part]:
     whole: list[_Part] = [("jsonl-whole", 0, 0, 1, "")]
     try:
         with open(path, "rb") as f:
@@ -253,18 +287,20 @@ def _plan_jsonl(path: str, split_bytes: int) -> list[_Part]:
             else:
                 return whole  # empty: the whole-file reader says so
             f.seek(0)
-            return [("jsonl", s, e, first, "") for s, e, first in _line_ranges(f, split_bytes)]
+            return [("jsonl", s, e, first, "") for s, e, first in _line_ranges(f, size_at)]
     except OSError as e:
         return [("error", 0, 0, 1, e.strerror.lower() if e.strerror else str(e))]
 
 
-def _line_ranges(f: Any, split_bytes: int) -> list[tuple[int, int, int]]:
-    """``(start, end, first line)`` byte ranges of about ``split_bytes``, cut after a b"\\n"."""
+def _line_ranges(f: Any, split_bytes: int | _SizeAt) -> list[tuple[int, int, int]]:
+    """``(start, end, first line)`` byte ranges of about ``split_bytes`` (or
+    ``split_bytes(start)``), cut after a b"\\n"."""
+    size_at = split_bytes if callable(split_bytes) else lambda _: split_bytes
     ranges: list[tuple[int, int, int]] = []
     start, first = 0, 1
     pos = 0  # file offset of ``block``
     lines = 0  # line ends before ``pos``
-    cut = split_bytes  # cut at the first line end at or after this offset - 1
+    cut = max(1, size_at(0))  # cut at the first line end at or after this offset - 1
     while block := f.read(1 << 23):
         i = 0  # line ends in block[:i] are counted in ``lines``
         while True:
@@ -276,7 +312,7 @@ def _line_ranges(f: Any, split_bytes: int) -> list[tuple[int, int, int]]:
             end = pos + i
             ranges.append((start, end, first))
             start, first = end, lines + 1
-            cut = end + split_bytes
+            cut = end + max(1, size_at(end))
         lines += block.count(b"\n", i)
         pos += len(block)
     if start < pos:
@@ -284,7 +320,7 @@ def _line_ranges(f: Any, split_bytes: int) -> list[tuple[int, int, int]]:
     return ranges
 
 
-def _plan_parquet(path: str, split_bytes: int) -> list[_Part]:
+def _plan_parquet(path: str, size_at: _SizeAt) -> list[_Part]:
     try:
         pf = pq.ParquetFile(path)
         meta = pf.metadata
@@ -293,26 +329,37 @@ def _plan_parquet(path: str, split_bytes: int) -> list[_Part]:
         return [("error", 0, 0, 1, f"not a readable Parquet file ({_first_line(e)})")]
     if "text" not in names:
         return [("error", 0, 0, 1, "no 'text' column (want columns id, url, date, text)")]
+    # splits are measured in the row groups' (uncompressed) bytes; ``size_at`` in the file's
+    groups = [meta.row_group(g) for g in range(meta.num_row_groups)]
+    total = sum(max(1, g.total_byte_size) for g in groups)
+    scale = max(1, _size(path)) / max(1, total)
     parts: list[_Part] = []
     row = 0  # first row of the current row group
+    done = 0  # bytes of the row groups before it
     start, size = 0, 0  # the split being gathered: first row, bytes so far
-    for g in range(meta.num_row_groups):
-        group = meta.row_group(g)
+    split_bytes = max(1, int(size_at(0) / scale))
+    for group in groups:
         rows, nbytes = group.num_rows, max(1, group.total_byte_size)
         if nbytes > split_bytes:  # a large row group: cut it into row ranges
             if row > start:
                 parts.append(("parquet", start, row, start + 1, ""))
-            step = max(1, rows * split_bytes // nbytes)
-            for a in range(row, row + rows, step):
+            a = row
+            while a < row + rows:
+                at = done + nbytes * (a - row) // rows
+                step = max(1, rows * max(1, int(size_at(int(at * scale)) / scale)) // nbytes)
                 b = min(row + rows, a + step)
                 parts.append(("parquet", a, b, a + 1, ""))
+                a = b
             start, size = row + rows, 0
+            split_bytes = max(1, int(size_at(int((done + nbytes) * scale)) / scale))
         else:
             if size and size + nbytes > split_bytes:
                 parts.append(("parquet", start, row, start + 1, ""))
                 start, size = row, 0
+                split_bytes = max(1, int(size_at(int(done * scale)) / scale))
             size += nbytes
         row += rows
+        done += nbytes
     if row > start:
         parts.append(("parquet", start, row, start + 1, ""))
     return parts
@@ -406,65 +453,180 @@ def load_language_data() -> None:
     analyse(" date 2025-01-01 warm-up\nТоварооборот составил 1 млрд долларов.\n")
 
 
+def prepare_worker() -> None:
+    """Make a process a batch worker for good: the language data loaded, and the garbage
+    collector set for the work (the pool's initializer; the first task of a Spark worker).
+
+    ``extract`` makes many short-lived containers, so Python's cyclic collector runs
+    often, and each of its full runs walked all the language data (large dicts and lists
+    that live as long as the process): 0.3-0.45 ms of CPU per article, 10-15 % of a task
+    (measured on the synthetic corpus; ``bench/bench_batch.py`` prints ``analyse`` with
+    and without these settings). Frozen after loading, that data is never walked again;
+    the higher thresholds make the young collections rarer. An article's objects are
+    freed by reference counting (the collections found next to no garbage cycles), so
+    this keeps nothing alive longer.
+    """
+    load_language_data()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    # a spawned worker ends with a normal interpreter exit: the frozen objects must be
+    # collectable then (else extension modules report them as leaked)
+    atexit.register(gc.unfreeze)
+
+
+@contextlib.contextmanager
+def _worker_here() -> Iterator[None]:
+    """``prepare_worker`` for a run in this process (``--workers 1``), undone afterwards."""
+    thresholds = gc.get_threshold()
+    frozen = gc.get_freeze_count() > 0  # someone else's freeze: leave it alone
+    load_language_data()
+    gc.collect()
+    if not frozen:
+        gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if not frozen:
+            gc.unfreeze()
+
+
 def partition_of(published: dt.date | None, lang: str | None) -> str:
     """``year=YYYY/language=LL``: where an article and its facts are written."""
-    year = str(published.year) if published is not None else NULL_PARTITION
+    return _partition(published.year if published is not None else None, lang)
+
+
+@functools.lru_cache(maxsize=4096)  # a few years times a few languages: each made once
+def _partition(year: int | None, lang: str | None) -> str:
     code = lang or "und"
     if not re.fullmatch(r"[A-Za-z0-9_-]+", code):
         code = quote(code, safe="")
-    return f"year={year}/language={code}"
+    return f"year={NULL_PARTITION if year is None else year}/language={code}"
 
 
-class _Partition:
-    """The rows of one (year, language) partition of one split, and their two writers."""
+class _Output:
+    """What one split writes, gathered as it goes.
 
-    def __init__(self, name: str) -> None:
+    Articles go to the store's row builder (``store.Rows``); every ``BATCH_CHARS`` of text
+    those rows become two Arrow tables (articles, facts), reordered by partition (input
+    order within each) and held as one slice per partition. When the held tables reach
+    ``BUFFER_BYTES``, and at the end, every partition is written out: one row group per
+    partition and file. A Parquet row group costs about half a millisecond whatever its
+    size, and each Arrow conversion a fixed part too, so both are made for many articles
+    at once, not for one partition's handful. Memory: at most ``BATCH_CHARS`` of Python
+    rows and ``BUFFER_BYTES`` of Arrow data, whatever the split's size.
+    """
+
+    def __init__(self, split: Split, out: Path, started: dt.datetime, extractor: str) -> None:
+        self.split, self.out = split, out
+        self.started, self.extractor = started, extractor
+        self.partitions: set[str] = set()
+        self.held: dict[str, list[tuple[pa.Table, pa.Table | None]]] = {}
+        self.held_bytes = 0
+        self.text_bytes = 0  # UTF-8 bytes of the articles' text
+        #: (what, partition) -> (writer, its file stream, temporary path, final path)
+        self.writers: dict[tuple[str, str], tuple[pq.ParquetWriter, Any, Path, Path]] = {}
+        self._start_rows()
+
+    def _start_rows(self) -> None:
         from tradefacts.store import Rows
 
-        self.name = name
         self.rows = Rows()
-        self.inputs: list[str] = []
+        self.names: list[str] = []  # the partition of each article row
         self.records: list[int | None] = []
+        self.fact_ends: list[int] = []  # the facts of row i are rows [fact_ends[i-1], fact_ends[i])
         self.chars = 0
-        self.writers: dict[str, tuple[pq.ParquetWriter, Path, Path]] = {}
 
-    def flush(self, out: Path, index: int) -> None:
-        if not self.inputs:
+    def add(
+        self, record: int | None, key: str, version: int, doc: Any, text_hash: str, analysis: Any
+    ) -> None:
+        """One article and its facts, in partition ``partition_of(...)``."""
+        name = partition_of(analysis.published, analysis.lang)
+        self.partitions.add(name)
+        self.rows.add_article(key, version, doc, text_hash, analysis, self.started, self.extractor)
+        self.names.append(name)
+        self.records.append(record)
+        self.fact_ends.append(len(self.rows.facts["fact_id"]))
+        self.chars += len(doc.text)
+        if self.chars >= BATCH_CHARS:
+            self._convert()
+            if self.held_bytes >= BUFFER_BYTES:
+                self._write_held()
+
+    def _convert(self) -> None:
+        """The Python rows to Arrow, as one slice per partition."""
+        n = len(self.names)
+        if not n:
             return
         articles = self.rows.article_table()
-        for extra, values in (("input", self.inputs), ("record", self.records)):
-            articles = articles.append_column(
-                ARTICLE_EXTRA.field(extra), pa.array(values, ARTICLE_EXTRA.field(extra).type)
+        articles = articles.append_column(
+            ARTICLE_EXTRA.field("input"), pa.array([self.split.input] * n, pa.string())
+        ).append_column(ARTICLE_EXTRA.field("record"), pa.array(self.records, pa.int64()))
+        facts = self.rows.export_fact_table() if self.fact_ends[-1] else None
+        self.text_bytes += pc.sum(pc.binary_length(articles["text"])).as_py()
+        # by partition, in input order within each (sorted() is stable)
+        order = sorted(range(n), key=self.names.__getitem__)
+        starts = [0, *self.fact_ends[:-1]]
+        if order != list(range(n)):
+            articles = articles.take(order)
+            if facts is not None:
+                facts = facts.take([f for i in order for f in range(starts[i], self.fact_ends[i])])
+        a = f = 0
+        for name, group in itertools.groupby(order, key=self.names.__getitem__):
+            members = list(group)
+            n_facts = sum(self.fact_ends[i] - starts[i] for i in members)
+            self.held.setdefault(name, []).append(
+                (
+                    articles.slice(a, len(members)),
+                    facts.slice(f, n_facts) if facts is not None and n_facts else None,
+                )
             )
-        self._write(out, index, "articles", articles)
-        if self.rows.facts["fact_id"]:
-            self._write(out, index, "facts", self.rows.export_fact_table())
-        from tradefacts.store import Rows
+            a, f = a + len(members), f + n_facts
+        self.held_bytes += articles.nbytes + (facts.nbytes if facts is not None else 0)
+        self._start_rows()
 
-        self.rows = Rows()
-        self.inputs, self.records, self.chars = [], [], 0
+    def _write_held(self) -> None:
+        """Every partition held, one row group each."""
+        for name, parts in self.held.items():
+            self._write(name, "articles", pa.concat_tables(a for a, _ in parts))
+            facts = [f for _, f in parts if f is not None]
+            if facts:
+                self._write(name, "facts", pa.concat_tables(facts))
+        self.held.clear()
+        self.held_bytes = 0
 
-    def _write(self, out: Path, index: int, what: str, table: pa.Table) -> None:
-        entry = self.writers.get(what)
+    def _write(self, name: str, what: str, table: pa.Table) -> None:
+        entry = self.writers.get((what, name))
         if entry is None:
-            folder = out / what / self.name
+            folder = self.out / what / name
             folder.mkdir(parents=True, exist_ok=True)
+            index = self.split.index
             final = folder / f"part-{index:05d}.parquet"
             tmp = folder / f".part-{index:05d}.{uuid.uuid4().hex}.tmp"
-            entry = (pq.ParquetWriter(tmp, table.schema), tmp, final)
-            self.writers[what] = entry
-        entry[0].write_table(table)
+            # buffered: the writer's many small writes become a few system calls
+            stream = pa.output_stream(str(tmp), compression=None, buffer_size=WRITE_BUFFER)
+            entry = (pq.ParquetWriter(stream, table.schema), stream, tmp, final)
+            self.writers[(what, name)] = entry
+        entry[0].write_table(table, row_group_size=table.num_rows)
 
-    def close(self) -> None:
-        for writer, tmp, final in self.writers.values():
+    def finish(self) -> None:
+        """The rest written, and every file in its place."""
+        self._convert()
+        self._write_held()
+        for writer, stream, tmp, final in self.writers.values():
             writer.close()
+            stream.close()
             os.replace(tmp, final)  # a task run again replaces its own files, whole
         self.writers.clear()
 
     def abort(self) -> None:
-        for writer, tmp, _ in self.writers.values():
+        for writer, stream, tmp, _ in self.writers.values():
             with contextlib.suppress(Exception):
                 writer.close()
+            with contextlib.suppress(Exception):
+                stream.close()
             tmp.unlink(missing_ok=True)
         self.writers.clear()
 
@@ -480,9 +642,7 @@ def run_split(split: Split, out: str | os.PathLike[str], started: dt.datetime) -
 
     clock = time.perf_counter()
     out = Path(out)
-    extractor = extractor_version()
-    partitions: dict[str, _Partition] = {}
-    buffered = 0
+    output = _Output(split, out, started, extractor_version())
     known: dict[str, tuple[int, set[str]]] = {}
     errors: dict[str, list[Any]] = {name: [] for name in ERROR_SCHEMA.names}
     result: dict[str, Any] = {
@@ -517,10 +677,9 @@ def run_split(split: Split, out: str | os.PathLike[str], started: dt.datetime) -
                 continue
             doc = item
             result["read"] += 1
-            where = _where(doc, split.input, record)
             why = refusal(doc)
             if why:
-                fail(record, "refused", why, f"{where}: {why}", doc)
+                fail(record, "refused", why, f"{_where(doc, split.input, record)}: {why}", doc)
                 continue
             key, text_hash = article_key(doc), content_hash(doc.text)
             entry = known.get(key)
@@ -531,30 +690,17 @@ def run_split(split: Split, out: str | os.PathLike[str], started: dt.datetime) -
                 analysis = analyse(doc.text, doc.date)
             except Exception as e:  # noqa: BLE001 - one article must not stop the job
                 reason = f"extraction failed: {_reason(e)}"
-                fail(record, "extract", reason, f"{where}: {reason}", doc)
+                fail(
+                    record, "extract", reason, f"{_where(doc, split.input, record)}: {reason}", doc
+                )
                 continue
             version = 1 if entry is None else entry[0] + 1
             known[key] = (version, (entry[1] if entry else set()) | {text_hash})
-            name = partition_of(analysis.published, analysis.lang)
-            part = partitions.get(name)
-            if part is None:
-                part = partitions[name] = _Partition(name)
-            part.rows.add_article(key, version, doc, text_hash, analysis, started, extractor)
-            part.inputs.append(split.input)
-            part.records.append(record)
-            part.chars += len(doc.text)
-            buffered += len(doc.text)
+            output.add(record, key, version, doc, text_hash, analysis)
             result["articles"] += 1
             result["facts"] += len(analysis.facts)
             result["chars"] += len(doc.text)
-            result["bytes"] += len(doc.text.encode("utf-8", "surrogatepass"))
-            if buffered > FLUSH_CHARS:
-                largest = max(partitions.values(), key=lambda p: p.chars)
-                buffered -= largest.chars
-                largest.flush(out, split.index)
-        for part in partitions.values():
-            part.flush(out, split.index)
-            part.close()
+        output.finish()
         if errors["kind"]:
             folder = out / "errors"
             folder.mkdir(parents=True, exist_ok=True)
@@ -562,10 +708,10 @@ def run_split(split: Split, out: str | os.PathLike[str], started: dt.datetime) -
             pq.write_table(pa.table(errors, schema=ERROR_SCHEMA), tmp)
             os.replace(tmp, folder / f"part-{split.index:05d}.parquet")
     except BaseException:
-        for part in partitions.values():
-            part.abort()
+        output.abort()
         raise
-    result["partitions"] = sorted(partitions)
+    result["bytes"] = output.text_bytes
+    result["partitions"] = sorted(output.partitions)
     result["seconds"] = time.perf_counter() - clock
     return result
 
@@ -751,15 +897,16 @@ def _run_local(
 ) -> None:
     """The splits in a pool of ``workers`` processes (in this one when ``workers`` is 1)."""
     if workers == 1 or len(splits) <= 1:
-        for split in splits:
-            done(run_split(split, out, started))
+        with _worker_here():
+            for split in splits:
+                done(run_split(split, out, started))
         return
     # spawn: fresh workers, nothing inherited from this process's threads (pyarrow, rich)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=min(workers, len(splits)),
         mp_context=context,
-        initializer=load_language_data,
+        initializer=prepare_worker,
     ) as pool:
         futures = [pool.submit(run_split, split, out, started) for split in splits]
         try:
@@ -771,10 +918,16 @@ def _run_local(
             raise
 
 
+_prepared = False
+
+
 def _spark_partition(items: Iterable[tuple[Split, str, dt.datetime]]) -> Iterator[dict[str, Any]]:
     """A Spark task: its splits through ``run_split``. Python workers are reused across
     tasks (``spark.python.worker.reuse``), so the language data loads once per worker."""
-    load_language_data()
+    global _prepared
+    if not _prepared:
+        prepare_worker()
+        _prepared = True
     for split, out, started in items:
         yield run_split(split, out, started)
 
@@ -999,7 +1152,7 @@ def register(app: Any) -> None:
             typer.Option(
                 "--split-mb",
                 min=0.001,
-                help=f"Input MB per task (default: up to {SPLIT_MB}, 8 tasks per worker).",
+                help=f"Input MB per task (default: up to {SPLIT_MB}, smaller towards the end).",
                 show_default=False,
             ),
         ] = None,
