@@ -326,12 +326,13 @@ def test_errors_are_rows_and_never_fail_the_job(dsl: Any, tmp_path: Path) -> Non
             "{broken json",
             {"id": "empty", "text": ""},
             {"id": "huge", "text": long_text},
+            '{"id": "lone", "text": "FACT export KAZ CHN 2023 5 actual \\udc80"}',
             {"id": "ok2", "text": "LANG kk\nFACT turnover KAZ UZB 2022 7 actual\n"},
         ],
     )
     out = tmp_path / "out"
     summary = run_batch([source], out, workers=1)
-    assert (summary.articles, summary.errors, summary.facts) == (2, 4, 2)
+    assert (summary.articles, summary.errors, summary.facts) == (2, 5, 2)
     (errors_file,) = (out / "errors").glob("part-*.parquet")
     errors = pq.read_table(errors_file)
     assert errors.schema == ERROR_SCHEMA
@@ -346,6 +347,7 @@ def test_errors_are_rows_and_never_fail_the_job(dsl: Any, tmp_path: Path) -> Non
     assert rows[(3, "read")]["reason"].startswith("not JSON")
     assert rows[(4, "read")]["reason"] == "record without text"
     assert rows[(5, "refused")]["id"] == "huge"
+    assert rows[(6, "read")]["reason"].startswith("text has an unpaired surrogate (\\udc80")
     assert {r["input"] for r in errors.to_pylist()} == {str(source)}
     assert sorted(a["id"] for a in dataset_rows(out / "articles")) == [
         "in.jsonl/ok1",

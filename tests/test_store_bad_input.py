@@ -65,6 +65,12 @@ def make_no_text(tmp: Path) -> Path:
     )
 
 
+def make_surrogate(tmp: Path) -> Path:
+    # valid JSON ("\\ud800" escape) that decodes to a lone surrogate: not storable text
+    bad = {"id": "s", "url": "u", "text": "Экспорт \ud800 вырос"}
+    return _jsonl(tmp / "surrogate.jsonl", json.dumps(bad), json.dumps(NORMAL))
+
+
 def make_missing(tmp: Path) -> Path:
     return tmp / "nowhere.txt"
 
@@ -77,6 +83,11 @@ BAD = {
     "50MB-jsonl": (make_big_jsonl, "https://big.example/1: too long for one article", 2),
     "not-json": (make_bad_line, "lines.jsonl:1: not JSON", 1),
     "no-text": (make_no_text, "notext.jsonl:1: record without text", 1),
+    "surrogate": (
+        make_surrogate,
+        "surrogate.jsonl:1: text has an unpaired surrogate (\\ud800 at character 8)",
+        1,
+    ),
     "missing": (make_missing, "nowhere.txt: no such file or directory", 0),
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -203,12 +204,27 @@ def parse_record_line(
         return ReadError(path, f"not JSON ({e.msg}, column {e.colno})", number)
 
 
+#: a lone UTF-16 surrogate, which a JSON escape can produce but no UTF-8 text can hold
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _record(obj: Any, path: Path, number: int, source: str | None = None) -> Document:
     if not isinstance(obj, dict):
         raise ReadError(path, "not a JSON object", number)
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ReadError(path, "record without text", number)
+    for name in ("text", "id", "url", "lang"):
+        value = obj.get(name)
+        bad = _SURROGATE_RE.search(value) if isinstance(value, str) else None
+        if bad:
+            # JSON lets "\ud800" through; no UTF-8 text (Arrow, DuckDB) can hold it
+            raise ReadError(
+                path,
+                f"{name} has an unpaired surrogate (\\u{ord(bad.group()):04x} at character "
+                f"{bad.start()}): not valid Unicode",
+                number,
+            )
     raw_id = obj.get("id")
     doc_id = str(raw_id) if raw_id not in (None, "") else f"{path.name}:{number}"
     url = obj.get("url")
