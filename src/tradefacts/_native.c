@@ -204,16 +204,38 @@ tokenize_fail(PyObject *out)
     return NULL;
 }
 
+#define RD(k) PyUnicode_READ(kind, data, (k))
+#define IS(k, flag) ((k) < n && (cls(RD(k)) & (flag)))
+#define DEC(k) IS(k, C_DEC)
+#define CH(k, c) ((k) < n && RD(k) == (Py_UCS4)(c))
+
+/* After \d{1,3} at p: (?:SEP\d{3}){2,}(?:DEC\d+)? ("1.844.036,12", "1,844,036.5"):
+ * where the number ends, or -1 when fewer than two groups follow. */
+ALWAYS_INLINE Py_ssize_t
+grouped_end(const int kind, const void *data, Py_ssize_t n, Py_ssize_t p, Py_UCS4 sep,
+            Py_UCS4 dec)
+{
+    Py_ssize_t groups = 0;
+    while (CH(p, sep) && DEC(p + 1) && DEC(p + 2) && DEC(p + 3)) {
+        p += 4;
+        groups++;
+    }
+    if (groups < 2)
+        return -1;
+    if (CH(p, dec) && DEC(p + 1)) {
+        p += 2;
+        while (DEC(p))
+            p++;
+    }
+    return p;
+}
+
 /* The tokenizer's loop for one string kind (1, 2 or 4 bytes per code point); the
  * compiler specialises it for each constant kind. */
 ALWAYS_INLINE PyObject *
 tokenize_kind(const int kind, const void *data, Py_ssize_t n, PyObject *text,
               Py_ssize_t offset)
 {
-#define RD(k) PyUnicode_READ(kind, data, (k))
-#define IS(k, flag) ((k) < n && (cls(RD(k)) & (flag)))
-#define DEC(k) IS(k, C_DEC)
-#define CH(k, c) ((k) < n && RD(k) == (Py_UCS4)(c))
     PyObject *out = PyList_New(0);
     if (out == NULL)
         return NULL;
@@ -308,40 +330,11 @@ tokenize_kind(const int kind, const void *data, Py_ssize_t n, PyObject *text,
                         else if (groups >= 2)
                             e = p - 4;
                     }
-                    /* \d{1,3}(?:\.\d{3}){2,}(?:,\d+)? */
-                    if (e < 0) {
-                        p = s + L;
-                        groups = 0;
-                        while (CH(p, '.') && DEC(p + 1) && DEC(p + 2) && DEC(p + 3)) {
-                            p += 4;
-                            groups++;
-                        }
-                        if (groups >= 2) {
-                            if (CH(p, ',') && DEC(p + 1)) {
-                                p += 2;
-                                while (DEC(p))
-                                    p++;
-                            }
-                            e = p;
-                        }
-                    }
-                    /* \d{1,3}(?:,\d{3}){2,}(?:\.\d+)? */
-                    if (e < 0) {
-                        p = s + L;
-                        groups = 0;
-                        while (CH(p, ',') && DEC(p + 1) && DEC(p + 2) && DEC(p + 3)) {
-                            p += 4;
-                            groups++;
-                        }
-                        if (groups >= 2) {
-                            if (CH(p, '.') && DEC(p + 1)) {
-                                p += 2;
-                                while (DEC(p))
-                                    p++;
-                            }
-                            e = p;
-                        }
-                    }
+                    /* \d{1,3}(?:\.\d{3}){2,}(?:,\d+)?, then \d{1,3}(?:,\d{3}){2,}(?:\.\d+)? */
+                    if (e < 0)
+                        e = grouped_end(kind, data, n, s + L, '.', ',');
+                    if (e < 0)
+                        e = grouped_end(kind, data, n, s + L, ',', '.');
                 }
                 /* \d+(?:[.,]\d+)? */
                 if (e < 0) {
