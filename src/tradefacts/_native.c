@@ -197,6 +197,18 @@ unpack(PyObject *x, Py_ssize_t n, PyObject **out, PyObject **keep)
 /* ------------------------------------------------------------------------------------ */
 /* tokenize                                                                              */
 
+/* A str argument, ready to read: 0, or -1 with a TypeError naming the function. */
+static int
+str_arg(PyObject *text, const char *function)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "%s() needs a str, not %.100s", function,
+                     Py_TYPE(text)->tp_name);
+        return -1;
+    }
+    return PyUnicode_READY(text);
+}
+
 static PyObject *
 tokenize_fail(PyObject *out)
 {
@@ -430,12 +442,7 @@ tokenize(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *text = args[0];
-    if (!PyUnicode_Check(text)) {
-        PyErr_Format(PyExc_TypeError, "tokenize() needs a str, not %.100s",
-                     Py_TYPE(text)->tp_name);
-        return NULL;
-    }
-    if (PyUnicode_READY(text) < 0)
+    if (str_arg(text, "tokenize") < 0)
         return NULL;
     Py_ssize_t offset = 0;
     if (nargs == 2) {
@@ -1569,12 +1576,7 @@ split_sentences(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t n
         return NULL;
     }
     PyObject *text = args[0];
-    if (!PyUnicode_Check(text)) {
-        PyErr_Format(PyExc_TypeError, "split_sentences() needs a str, not %.100s",
-                     Py_TYPE(text)->tp_name);
-        return NULL;
-    }
-    if (PyUnicode_READY(text) < 0)
+    if (str_arg(text, "split_sentences") < 0)
         return NULL;
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
