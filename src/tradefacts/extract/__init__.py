@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tradefacts.extract import _compiled
 from tradefacts.model import Fact
+
+_compiled.install()  # before the stages load: a stale compiled stage runs from its source
 
 
 def extract(text: str, published: dt.date | str | None = None) -> list[Fact]:
