@@ -57,7 +57,12 @@ def _stage_extensions() -> tuple[list[Extension], dict[str, str]]:
     exts = cythonize(
         [Extension(name, [str(path.relative_to(ROOT))]) for name, path in sources.items()],
         build_dir="build/cython",
-        compiler_directives={"language_level": 3, "binding": True},
+        compiler_directives={
+            "language_level": 3,
+            "binding": True,
+            # annotations stay hints, as in Python: "x: float" must not turn x into a C double
+            "annotation_typing": False,
+        },
         quiet=True,
     )
     for ext in exts:

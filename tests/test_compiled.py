@@ -8,15 +8,21 @@ compiled stages and the pure-Python ones give the very same facts.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import importlib
 import importlib.machinery
+import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tradefacts import extract
 from tradefacts.extract import _compiled
@@ -142,3 +148,91 @@ def test_compiled_and_pure_stages_give_the_same_facts() -> None:
         for p in sorted(DEMO.glob("*.txt"))
     )
     assert compiled == expected and compiled.count("Fact(") > 10
+
+
+# ---------------------------------------------------------------- written-out __init__s
+
+_RECORDS = [
+    ("tradefacts.extract.tokens", "Sentence"),
+    ("tradefacts.extract.parties", "PartyMention"),
+    ("tradefacts.extract.money", "Value"),
+    ("tradefacts.extract.money", "Percent"),
+    ("tradefacts.extract.periods", "PeriodMention"),
+    ("tradefacts.extract.context", "Draft"),
+    ("tradefacts.extract.analysis", "SentenceAnalysis"),
+]
+
+
+@pytest.mark.parametrize(("module", "name"), _RECORDS)
+def test_written_out_inits_match_the_fields(module: str, name: str) -> None:
+    """The records whose __init__ is written out (to be compiled) take exactly their
+    dataclass fields, with the same defaults, and set every field."""
+    cls = getattr(importlib.import_module(module), name)
+    params = list(inspect.signature(cls).parameters.values())
+    wanted = [f for f in dataclasses.fields(cls) if f.init]
+    assert [p.name for p in params] == [f.name for f in wanted]
+    for p, f in zip(params, wanted, strict=True):
+        expected = inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default
+        assert p.default == expected, (name, f.name)
+    if name == "SentenceAnalysis":
+        from tradefacts.extract.tokens import split_sentences
+        from tradefacts.lang.lexicon import load_lexicon
+
+        lex = load_lexicon()
+        obj = cls(split_sentences("Экспорт составил 5 млрд долларов.", lex.abbreviations)[0], lex)
+    else:
+        obj = cls(*[f"v{i}" for i in range(len(wanted))])
+    for f in dataclasses.fields(cls):
+        getattr(obj, f.name)  # set by __init__: no AttributeError
+
+
+# ---------------------------------------------------------------- the trailing-figure test
+
+_SCALES = ["миллиард", "млрд", "billion", "million", "mln", "ming", "тыс"]
+
+
+def _figure_regex() -> re.Pattern[str]:
+    """What _has_figure must equal: a digit, or a scale word after a word boundary."""
+    from tradefacts.lang.lexicon import load_lexicon
+
+    return re.compile(r"\d|\b(?:" + load_lexicon().scale_word_re.pattern + ")")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Товарооборот вырос на треть.",
+        "Объём составил два миллиарда долларов.",
+        "миллиарддан асты",
+        "It is coming back.",  # "ming" inside a word: no figure
+        "_ming",
+        "(billion)",
+        "x-billion",
+        "ĲBILLION",
+        "İmillion",
+        "",
+        "2024",
+    ],
+)
+def test_has_figure_examples(text: str) -> None:
+    from tradefacts.extract.facts import _has_figure
+    from tradefacts.lang.lexicon import load_lexicon
+
+    got = _has_figure(text, load_lexicon().scale_word_re)
+    assert got == bool(_figure_regex().search(text.lower()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_SCALES), st.text(max_size=4), st.sampled_from(" _-.(İ")),
+        max_size=8,
+    )
+)
+def test_has_figure_is_the_regex(parts: list[str]) -> None:
+    from tradefacts.extract.facts import _has_figure
+    from tradefacts.lang.lexicon import load_lexicon
+
+    text = "".join(parts)
+    got = _has_figure(text, load_lexicon().scale_word_re)
+    assert got == bool(_figure_regex().search(text.lower()))

@@ -1705,7 +1705,7 @@ static PyMethodDef methods[] = {
      "scan(lexicon, tokens) -> list[Hit]: Lexicon.scan in C."},
     {"analyse", (PyCFunction)(void (*)(void))analyse, METH_FASTCALL,
      "analyse(tokens, lexicon, index) -> (nums, hits, hit_starts), filling index: "
-     "SentenceAnalysis.__post_init__ in C."},
+     "SentenceAnalysis.__init__ in C."},
     {"breaks", (PyCFunction)(void (*)(void))breaks, METH_FASTCALL,
      "breaks(tokens, cue) -> (weak, strong): SentenceAnalysis.breaks in C."},
     {"pick", (PyCFunction)(void (*)(void))pick, METH_FASTCALL,

@@ -63,11 +63,17 @@ class Mentions(NamedTuple):
     periods: list[PeriodMention]
 
 
-@dataclass
+@dataclass(init=False)
 class Draft:
     fact: Fact
     sentence: int
     title: bool
+
+    # written out, not generated: made many times per article, and compiled (setup.py)
+    def __init__(self, fact: Fact, sentence: int, title: bool) -> None:
+        self.fact = fact
+        self.sentence = sentence
+        self.title = title
 
 
 def update_context(

@@ -47,12 +47,8 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
         pub = publication_date(text, lex)
     sentences = split_sentences(text, lex.abbreviations, lex.closing_abbreviations)
     # context only flows forward: nothing after the last sentence with a figure matters
-    figure = lex.figure_re
     last = len(sentences) - 1
-    while last >= 0:
-        t = sentences[last].text
-        if _DIGIT.search(t) or figure.search(t.lower()):
-            break
+    while last >= 0 and not _has_figure(sentences[last].text, lex.scale_word_re):
         last -= 1
     if last < 0:
         return []
@@ -79,6 +75,21 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
             drafts.extend([Draft(f, si, title) for f in new])
         update_context(ctx, m, new, drafts, anchor)
     return _finish(drafts, analyses, pub)
+
+
+def _has_figure(text: str, scale_word: re.Pattern[str]) -> bool:
+    """Does the text hold a digit, or a scale word where a word starts ("миллиарддан",
+    "2,5 billion"; not "coming")?"""
+    if _DIGIT.search(text):
+        return True
+    low = text.lower()
+    pos = 0
+    while (m := scale_word.search(low, pos)) is not None:
+        at = m.start()
+        if at == 0 or not (low[at - 1].isalnum() or low[at - 1] == "_"):  # what "\b" means
+            return True
+        pos = at + 1
+    return False
 
 
 def _tokenize_once(text: str, sentences: list[Sentence]) -> None:

@@ -12,7 +12,7 @@ from tradefacts.lang.lexicon import Hit
 DASHES = "-–—"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Value:
     value: float
     unit: str | None  # ISO 4217, "t", or None for a bare "1,9 mlrd" (currency from context)
@@ -24,8 +24,31 @@ class Value:
     increment: bool = False  # "grew by $600 mln": a change, not a level
     scale: float = 1.0
 
+    # written out, not generated: made many times per article, and compiled (setup.py)
+    def __init__(
+        self,
+        value: float,
+        unit: str | None,
+        start: int,
+        end: int,
+        bound: str = "eq",
+        value_max: float | None = None,
+        case: str | None = None,
+        increment: bool = False,
+        scale: float = 1.0,
+    ) -> None:
+        self.value = value
+        self.unit = unit
+        self.start = start
+        self.end = end
+        self.bound = bound
+        self.value_max = value_max
+        self.case = case
+        self.increment = increment
+        self.scale = scale
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Percent:
     value: float
     start: int
@@ -36,6 +59,29 @@ class Percent:
     case: str | None = None
     share: bool = False
     direction: int = 0  # +1 growth cue, -1 fall cue, 0 none
+
+    # written out, not generated: made many times per article, and compiled (setup.py)
+    def __init__(
+        self,
+        value: float,
+        start: int,
+        end: int,
+        kind: str,
+        bound: str = "eq",
+        value_max: float | None = None,
+        case: str | None = None,
+        share: bool = False,
+        direction: int = 0,
+    ) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.bound = bound
+        self.value_max = value_max
+        self.case = case
+        self.share = share
+        self.direction = direction
 
 
 def _num_at(sa: SentenceAnalysis, i: int, decimal_comma: bool, scaled: bool) -> float | None:

@@ -29,7 +29,7 @@ def region_country(code: str) -> str | None:
     return load_codes()["region_country"].get(code.split("-", 1)[0])
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class PartyMention:
     code: str
     start: int
@@ -38,6 +38,25 @@ class PartyMention:
     weak: bool = False  # a capital standing for its country
     partner_of: bool = False  # "X's trade partner": X reports the figures
     listed: bool = False  # follows "and": the next item of a list
+
+    # written out, not generated: made many times per article, and compiled (setup.py)
+    def __init__(
+        self,
+        code: str,
+        start: int,
+        end: int,
+        role: str,
+        weak: bool = False,
+        partner_of: bool = False,
+        listed: bool = False,
+    ) -> None:
+        self.code = code
+        self.start = start
+        self.end = end
+        self.role = role
+        self.weak = weak
+        self.partner_of = partner_of
+        self.listed = listed
 
 
 #: prepositions before a name (ru/en) and the role they give it, in order of precedence

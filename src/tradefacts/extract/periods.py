@@ -22,7 +22,7 @@ YEAR_RE = re.compile(r"\d{4}")
 _ISO_PREFIX = re.compile(r"\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class PeriodMention:
     start: int  # token span
     end: int
@@ -31,6 +31,25 @@ class PeriodMention:
     comparison: bool = False
     comparison_cue: int = -1  # token where a preposed comparison cue starts ("against")
     shift: int = 0  # "a year earlier": shift the sentence's period by -1 year
+
+    # written out, not generated: made many times per article, and compiled (setup.py)
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        value: str | None,
+        kind: str,
+        comparison: bool = False,
+        comparison_cue: int = -1,
+        shift: int = 0,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.kind = kind
+        self.comparison = comparison
+        self.comparison_cue = comparison_cue
+        self.shift = shift
 
 
 def edtf_months(y: int, m1: int, m2: int) -> str:

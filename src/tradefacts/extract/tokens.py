@@ -29,7 +29,7 @@ class Token(NamedTuple):
     space_before: bool
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Sentence:
     start: int
     end: int
@@ -38,6 +38,25 @@ class Sentence:
     index: int
     is_title: bool = False
     _tokens: list[Token] | None = field(default=None, repr=False)
+
+    # written out, not generated: made many times per article, and compiled (setup.py)
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        text: str,
+        paragraph: int,
+        index: int,
+        is_title: bool = False,
+        _tokens: list[Token] | None = None,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.paragraph = paragraph
+        self.index = index
+        self.is_title = is_title
+        self._tokens = _tokens
 
     @property
     def tokens(self) -> list[Token]:

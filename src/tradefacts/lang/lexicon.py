@@ -136,8 +136,8 @@ class Lexicon:
     #: abbreviations that may close an amount at the end of a sentence ("млрд.", "долл.")
     closing_abbreviations: frozenset[str] = frozenset()
     _cand_cache: dict[str, Any] = field(default_factory=dict, repr=False)
-    #: finds a digit or a scale word ("миллиард", "billion") in normalised text
-    figure_re: re.Pattern[str] = field(default_factory=lambda: re.compile(r"\d"), repr=False)
+    #: finds a scale word ("миллиард", "billion") in lower-case text, also inside a word
+    scale_word_re: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!)"), repr=False)
 
     def add(self, entry: Entry) -> None:
         self.by_first.setdefault(entry.words[0][0], []).append(entry)
@@ -418,8 +418,7 @@ def load_lexicon(codes: tuple[str, ...] | None = None) -> Lexicon:
         key=len,
         reverse=True,
     )
-    # a scale word counts where a word starts ("миллиарддан"), not inside one ("coming")
-    lex.figure_re = re.compile(
-        r"\d|\b(?:" + "|".join(re.escape(w) for w in scale_words if len(w) > 2) + ")"
-    )
+    # no "\b" before the words: it would keep the regex engine from skipping ahead to their
+    # first letters; the callers check where a word starts (facts._has_figure)
+    lex.scale_word_re = re.compile("|".join(re.escape(w) for w in scale_words if len(w) > 2))
     return lex
