@@ -15,8 +15,10 @@ What it does, on one core (a single process, articles one after another):
    timed with tradefacts.extract and, when natasha is importable, with
    natasha.MoneyExtractor(MorphVocab()) on the very same texts.
 
-Every timed side gets one untimed warm-up pass over the distinct articles first.
-Prints a table and writes a JSON result (default bench/out/extract.json).
+Every timed side gets one untimed warm-up pass over the distinct articles first, then its
+timed run is repeated --repeat times (default 3); the table shows the median run and the
+range. The process is pinned to one CPU. Prints a table and what runs compiled (the C front
+end, the Cython-compiled stages), and writes a JSON result (default bench/out/extract.json).
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import platform
+import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -60,6 +64,7 @@ class Run:
     found: int  # facts (ours) or money matches (natasha) over the whole timed run
     found_per_pass: int  # the same, over one pass of the distinct articles (warm-up)
     extra: dict[str, Any]
+    all_seconds: tuple[float, ...] = ()  # every repetition; ``seconds`` is their median
 
     @property
     def articles_per_s(self) -> float:
@@ -80,6 +85,9 @@ class Run:
             "mb_per_s": round(self.mb_per_s, 4),
             "found": self.found,
             "found_per_pass": self.found_per_pass,
+            "repetitions_articles_per_s": [
+                round(self.articles / s, 2) for s in self.all_seconds or (self.seconds,)
+            ],
             **self.extra,
         }
 
@@ -139,19 +147,45 @@ def bench_side(
     distinct: Sequence[Article],
     work: Sequence[Article],
     extra: dict[str, Any] | None = None,
+    repeat: int = 1,
 ) -> Run:
     per_pass = sum(fn(a) for a in distinct)  # warm-up, untimed
-    seconds, found = _timed(fn, work)
+    timings = [_timed(fn, work) for _ in range(max(1, repeat))]
+    found = timings[0][1]
+    seconds = [t for t, _ in timings]
     return Run(
         side=side,
         workload=workload,
         articles=len(work),
         mbytes=sum(a.nbytes for a in work) / MB,
-        seconds=seconds,
+        seconds=statistics.median(seconds),
         found=found,
         found_per_pass=per_pass,
         extra=extra or {},
+        all_seconds=tuple(seconds),
     )
+
+
+def pin_one_core() -> str:
+    """Run on one CPU (the lowest this process may use), as the target is per core."""
+    try:
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"pinned to CPU {cpu}"
+    except (AttributeError, OSError):
+        return "not pinned (no sched_setaffinity here)"
+
+
+def build_info() -> dict[str, Any]:
+    """What runs compiled: the C front end, and the stages Cython compiled (setup.py)."""
+    from tradefacts.extract import _compiled
+    from tradefacts.lang.lexicon import NATIVE
+
+    return {
+        "native_front_end": NATIVE is not None,
+        "compiled_stages": _compiled.compiled_stages(),
+        "pure_requested": _compiled.pure_requested(),
+    }
 
 
 def import_tradefacts() -> Any:
@@ -226,7 +260,7 @@ def natasha_fn() -> tuple[Callable[[Article], int] | None, dict[str, Any]]:
 
 
 def print_table(runs: Sequence[Run]) -> None:
-    head = ("workload", "side", "articles", "MB", "seconds", "articles/s", "MB/s", "found")
+    head = ("workload", "side", "articles", "MB", "seconds", "articles/s", "MB/s", "found", "range")
     rows = [
         (
             r.workload,
@@ -237,6 +271,7 @@ def print_table(runs: Sequence[Run]) -> None:
             f"{r.articles_per_s:,.1f}",
             f"{r.mb_per_s:.3f}",
             f"{r.found} ({r.found_per_pass}/pass)",
+            _range(r),
         )
         for r in runs
     ]
@@ -252,6 +287,14 @@ def print_table(runs: Sequence[Run]) -> None:
             print("  ".join("-" * w for w in widths))
 
 
+def _range(r: Run) -> str:
+    """The articles/s of the slowest and the fastest repetition."""
+    if len(r.all_seconds) < 2:
+        return "-"
+    lo, hi = r.articles / max(r.all_seconds), r.articles / min(r.all_seconds)
+    return f"{lo:,.0f}-{hi:,.0f} in {len(r.all_seconds)}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus JSONL")
@@ -261,6 +304,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON result file")
     ap.add_argument("--no-natasha", action="store_true", help="skip the Natasha comparison")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="timed runs per side; the table shows the median (default 3)",
+    )
     ap.add_argument(
         "--skip-errors",
         action="store_true",
@@ -278,7 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no articles in {args.corpus}", file=sys.stderr)
         return 2
 
+    pinned = pin_one_core()
     tradefacts = import_tradefacts()
+    build = build_info()
     skip, counts = check_ours(tradefacts, arts, args.skip_errors)
     ours = our_fn(tradefacts)
     timed_all = [a for a in arts if a.id not in skip]
@@ -292,17 +343,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"ru: {len(ru)} articles, {sum(a.nbytes for a in ru) / MB:.3f} MB",
         flush=True,
     )
+    print(
+        f"{pinned}; C front end: {'yes' if build['native_front_end'] else 'no'}; "
+        f"compiled stages: {', '.join(build['compiled_stages']) or 'none'}; "
+        f"{args.repeat} timed run(s) per side, median shown",
+        flush=True,
+    )
 
     runs: list[Run] = []
     work_all = repeat_to(timed_all, args.mb)
     print(f"[all] tradefacts.extract over {len(work_all)} articles ...", flush=True)
-    runs.append(bench_side("tradefacts", "all", ours, timed_all, work_all))
+    runs.append(bench_side("tradefacts", "all", ours, timed_all, work_all, repeat=args.repeat))
 
     natasha: dict[str, Any] = {"used": False}
     if timed_ru:
         work_ru = repeat_to(timed_ru, ru_mb)
         print(f"[ru] tradefacts.extract over {len(work_ru)} articles ...", flush=True)
-        runs.append(bench_side("tradefacts", "ru", ours, timed_ru, work_ru))
+        runs.append(bench_side("tradefacts", "ru", ours, timed_ru, work_ru, repeat=args.repeat))
         if args.no_natasha:
             natasha["note"] = "skipped (--no-natasha)"
         else:
@@ -319,7 +376,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 natasha["used"] = True
                 print(f"[ru] natasha MoneyExtractor over {len(work_ru)} articles ...", flush=True)
-                runs.append(bench_side("natasha.MoneyExtractor", "ru", nfn, timed_ru, work_ru))
+                runs.append(
+                    bench_side("natasha.MoneyExtractor", "ru", nfn, timed_ru, work_ru, repeat=1)
+                )
     else:
         natasha["note"] = "no records with lang == 'ru' in the corpus"
 
@@ -351,6 +410,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "processor": platform.processor() or platform.machine(),
         "tradefacts_version": getattr(tradefacts, "__version__", "?"),
         "natasha": natasha,
+        "cpu": pinned,
+        "build": build,
+        "repeat": args.repeat,
         "runs": [r.to_dict() for r in runs],
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -103,13 +103,25 @@ def _analyses(sentence: Sentence) -> tuple[SentenceAnalysis, SentenceAnalysis]:
 def check_analysis(sentence: Sentence) -> None:
     got, want = _analyses(sentence)
     assert got.tokens is want.tokens
-    for name in ("nums", "hits", "hit_starts", "_cat_index"):
+    for name in ("nums", "hits", "hit_starts"):
         assert strict(getattr(got, name)) == strict(getattr(want, name)), (name, sentence.text)
+    # the C index is lazy: each entry holds its hits, its dicts wait until asked for
+    idx = got._cat_index
+    assert set(idx) == set(want._cat_index)
+    for name, (by_start, by_end, all_hits) in idx.items():
+        assert by_start is None and by_end is None
+        assert strict(all_hits) == strict(want._cat_index[name][2])
+        assert got.hits_of(name) is all_hits  # hits_of builds nothing
+        assert idx[name][0] is None
+    built = {name: got.index(name) for name in list(idx)}
+    assert strict(built) == strict(want._cat_index), sentence.text
+    assert all(idx[name] is entry for name, entry in built.items())  # kept, built once
+    assert got.index("no.such.category") is analysis._EMPTY
     # the index holds the very hits of the list, not copies
-    for by_start, by_end, all_hits in got._cat_index.values():
+    for by_start, by_end, all_hits in idx.values():
         ids = {id(h) for h in got.hits}
         assert all(id(h) in ids for h in [*by_start.values(), *by_end.values(), *all_hits])
-    check_breaks_and_pick(got)
+    check_breaks_and_pick(SentenceAnalysis(sentence, load_lexicon()))  # lazy again
 
 
 def check_breaks_and_pick(sa: SentenceAnalysis) -> None:

@@ -850,17 +850,95 @@ scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 /* ------------------------------------------------------------------------------------ */
 /* analyse                                                                               */
 
-/* Register hit h under each name of its category in idx (SentenceAnalysis._build_index) */
+/* Put hit h into the dicts of an index entry: by_start keeps the longest hit per start,
+ * by_end the earliest start per end (as SentenceAnalysis._build_index does) */
 static int
-index_hit(PyObject *idx, PyObject *h)
+dicts_add(PyObject *by_start, PyObject *by_end, PyObject *h)
+{
+    PyObject *s = PyTuple_GET_ITEM(h, 2);
+    PyObject *e = PyTuple_GET_ITEM(h, 3);
+    for (int side = 0; side < 2; side++) {
+        PyObject *d = side ? by_end : by_start;
+        PyObject *key = side ? e : s;
+        PyObject *cur = PyDict_GetItemWithError(d, key);
+        int replace;
+        if (cur == NULL || cur == Py_None) {
+            if (cur == NULL && PyErr_Occurred())
+                return -1;
+            replace = 1;
+        }
+        else {
+            Py_INCREF(cur);
+            PyObject *ce = item_of(cur, side ? 2 : 3);
+            Py_DECREF(cur);
+            if (ce == NULL)
+                return -1;
+            replace = side ? compare(s, ce, Py_LT) : compare(e, ce, Py_GT);
+            Py_DECREF(ce);
+            if (replace < 0)
+                return -1;
+        }
+        if (replace && PyDict_SetItem(d, key, h) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+is_hit(PyObject *h)
 {
     if (!PyTuple_Check(h) || PyTuple_GET_SIZE(h) < 4) {
         PyErr_SetString(PyExc_TypeError, "a hit is not a Hit");
-        return -1;
+        return 0;
     }
+    return 1;
+}
+
+/* An entry of the index whose dicts are not built yet: (None, None, hits) */
+static int
+is_lazy(PyObject *entry)
+{
+    return PyTuple_CheckExact(entry) && PyTuple_GET_SIZE(entry) == 3 &&
+           PyTuple_GET_ITEM(entry, 0) == Py_None;
+}
+
+/* The full entry (by_start, by_end, hits) of a lazy one, stored back into idx[name]:
+ * the dicts are built the first time a stage asks for them (most never are). New ref. */
+static PyObject *
+materialize(PyObject *idx, PyObject *name, PyObject *entry)
+{
+    PyObject *all = PyTuple_GET_ITEM(entry, 2);
+    PyObject *fast = PySequence_Fast(all, "an index entry's hits are not a sequence");
+    if (fast == NULL)
+        return NULL;
+    PyObject *bs = PyDict_New(), *be = PyDict_New(), *t = NULL;
+    if (bs == NULL || be == NULL)
+        goto done;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *h = PySequence_Fast_GET_ITEM(fast, k);
+        if (!is_hit(h) || dicts_add(bs, be, h) < 0)
+            goto done;
+    }
+    t = PyTuple_Pack(3, bs, be, all);
+    if (t != NULL && PyDict_SetItem(idx, name, t) < 0)
+        Py_CLEAR(t);
+done:
+    Py_XDECREF(bs);
+    Py_XDECREF(be);
+    Py_DECREF(fast);
+    return t;
+}
+
+/* Register hit h under each name of its category in idx. Unlike
+ * SentenceAnalysis._build_index, a new entry is lazy, (None, None, [h]): its dicts wait
+ * for materialize(). */
+static int
+index_hit(PyObject *idx, PyObject *h)
+{
+    if (!is_hit(h))
+        return -1;
     PyObject *cat = PyTuple_GET_ITEM(h, 0);
-    PyObject *s = PyTuple_GET_ITEM(h, 2);
-    PyObject *e = PyTuple_GET_ITEM(h, 3);
     /* _NAMES.get(cat) or _names(cat) */
     PyObject *names = PyDict_GetItemWithError(NamesCache, cat);
     int truth = 0;
@@ -890,16 +968,14 @@ index_hit(PyObject *idx, PyObject *h)
         if (entry == NULL || entry == Py_None) {
             if (entry == NULL && PyErr_Occurred())
                 goto done;
-            /* idx[name] = ({s: h}, {e: h}, [h]) */
-            PyObject *bs = PyDict_New(), *be = PyDict_New(), *all = PyList_New(1), *t = NULL;
-            if (bs && be && all && PyDict_SetItem(bs, s, h) == 0 && PyDict_SetItem(be, e, h) == 0) {
+            /* idx[name] = (None, None, [h]) */
+            PyObject *all = PyList_New(1), *t = NULL;
+            if (all != NULL) {
                 Py_INCREF(h);
                 PyList_SET_ITEM(all, 0, h);
-                t = PyTuple_Pack(3, bs, be, all);
+                t = PyTuple_Pack(3, Py_None, Py_None, all);
+                Py_DECREF(all);
             }
-            Py_XDECREF(bs);
-            Py_XDECREF(be);
-            Py_XDECREF(all);
             if (t == NULL)
                 goto done;
             int rc = PyDict_SetItem(idx, name, t);
@@ -919,37 +995,8 @@ index_hit(PyObject *idx, PyObject *h)
         if (PyList_CheckExact(all) ? PyList_Append(all, h) < 0
                                    : PyObject_CallMethod(all, "append", "O", h) == NULL)
             err = 1;
-        /* by_start keeps the longest hit per start, by_end the earliest start per end */
-        for (int side = 0; !err && side < 2; side++) {
-            PyObject *d = side ? by_end : by_start;
-            PyObject *key = side ? e : s;
-            PyObject *cur = PyDict_GetItemWithError(d, key);
-            int replace;
-            if (cur == NULL || cur == Py_None) {
-                if (cur == NULL && PyErr_Occurred()) {
-                    err = 1;
-                    break;
-                }
-                replace = 1;
-            }
-            else {
-                Py_INCREF(cur);
-                PyObject *ce = item_of(cur, side ? 2 : 3);
-                Py_DECREF(cur);
-                if (ce == NULL) {
-                    err = 1;
-                    break;
-                }
-                replace = side ? compare(s, ce, Py_LT) : compare(e, ce, Py_GT);
-                Py_DECREF(ce);
-                if (replace < 0) {
-                    err = 1;
-                    break;
-                }
-            }
-            if (replace && PyDict_SetItem(d, key, h) < 0)
-                err = 1;
-        }
+        if (!err && by_start != Py_None && dicts_add(by_start, by_end, h) < 0)
+            err = 1; /* an entry already built (an index passed in filled) */
         Py_XDECREF(keep);
         Py_DECREF(entry);
         if (err)
@@ -1171,9 +1218,18 @@ pick(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
             }
             entry = EmptyEntry;
         }
+        PyObject *full = NULL;
+        if (j < 2 && is_lazy(entry)) {
+            entry = full = materialize(idx, PyTuple_GET_ITEM(cats, k), entry);
+            if (entry == NULL) {
+                Py_DECREF(res);
+                return NULL;
+            }
+        }
         PyObject *v = PyTuple_CheckExact(entry) && j >= 0 && j < PyTuple_GET_SIZE(entry)
                           ? Py_NewRef(PyTuple_GET_ITEM(entry, j))
                           : PySequence_GetItem(entry, j);
+        Py_XDECREF(full);
         if (v == NULL) {
             Py_DECREF(res);
             return NULL;
@@ -1207,7 +1263,14 @@ entry_part(PyObject *self, PyObject *category, Py_ssize_t j)
             }
             entry = EmptyEntry;
         }
-        Py_INCREF(entry);
+        if (j < 2 && is_lazy(entry))
+            entry = materialize(idx, category, entry);
+        else
+            Py_INCREF(entry);
+        if (entry == NULL) {
+            Py_DECREF(idx);
+            return NULL;
+        }
     }
     else {
         entry = PyObject_CallMethodObjArgs(idx, S_get, category, EmptyEntry, NULL);
@@ -1248,6 +1311,25 @@ part_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs, Py_ssize_t j,
         h = PyObject_CallMethodObjArgs(d, S_get, args[1], NULL);
     Py_DECREF(d);
     return h;
+}
+
+/* entry(index, category) -> index.get(category, _EMPTY), its dicts built: what
+ * SentenceAnalysis.index returns */
+static PyObject *
+entry(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyDict_CheckExact(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "entry(index: dict, category)");
+        return NULL;
+    }
+    if (EmptyEntry == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "tradefacts._native: setup_index() not called");
+        return NULL;
+    }
+    PyObject *e = PyDict_GetItemWithError(args[0], args[1]);
+    if (e == NULL)
+        return PyErr_Occurred() ? NULL : Py_NewRef(EmptyEntry);
+    return is_lazy(e) ? materialize(args[0], args[1], e) : Py_NewRef(e);
 }
 
 static PyObject *
@@ -1711,6 +1793,9 @@ static PyMethodDef methods[] = {
     {"pick", (PyCFunction)(void (*)(void))pick, METH_FASTCALL,
      "pick(index, categories, j) -> [index.get(c, empty)[j] for c in categories]: "
      "SentenceAnalysis.starting / ending in C."},
+    {"entry", (PyCFunction)(void (*)(void))entry, METH_FASTCALL,
+     "entry(index, category) -> (by_start, by_start, hits) of category, built if lazy: "
+     "SentenceAnalysis.index in C."},
     {"index_methods", (PyCFunction)index_methods, METH_NOARGS,
      "index_methods() -> {name: descriptor}: SentenceAnalysis.first_hit, last_hit_ending "
      "and hits_of in C."},

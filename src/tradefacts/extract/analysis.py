@@ -22,12 +22,14 @@ def _names(category: str) -> list[str]:
     return names
 
 
-_native_analyse = _native_breaks = _native_pick = None
+_native_analyse = _native_breaks = _native_pick = _native_entry = None
 if NATIVE is not None:
     NATIVE.setup_index(_NAMES, _names, _EMPTY)
     _native_analyse = NATIVE.analyse
     _native_breaks = NATIVE.breaks
     _native_pick = NATIVE.pick
+    # the C index is lazy: an entry is (None, None, hits) until a stage asks for its dicts
+    _native_entry = NATIVE.entry
 
 
 @dataclass(init=False)
@@ -40,6 +42,8 @@ class SentenceAnalysis:
     hit_starts: set[int] = field(init=False)  # tokens where some lexicon phrase starts
     value_tokens: set[int] = field(init=False)
     periods: list = field(init=False)  # filled by the period stage
+    # category -> (longest hit by start, by end, all hits); in C the two dicts are built
+    # when a stage first asks for them (None until then): use index(), not this dict
     _cat_index: dict[str, tuple[dict[int, Hit], dict[int, Hit], list[Hit]]] = field(
         init=False, repr=False
     )
@@ -74,6 +78,8 @@ class SentenceAnalysis:
 
     def index(self, category: str) -> tuple[dict[int, Hit], dict[int, Hit], list[Hit]]:
         """Hits of ``category`` and its sub-categories: longest by start, by end, all."""
+        if _native_entry is not None:
+            return _native_entry(self._cat_index, category)
         return self._cat_index.get(category, _EMPTY)
 
     def _build_index(self) -> None:
@@ -124,7 +130,7 @@ class SentenceAnalysis:
 
     def any_hit(self, category: str, a: int, b: int) -> Hit | None:
         """A hit of ``category`` starting within tokens [a, b)."""
-        by_start = self._cat_index.get(category, _EMPTY)[0]
+        by_start = self.index(category)[0]
         if not by_start:
             return None
         for k in range(max(0, a), min(len(self.tokens), b)):
@@ -139,7 +145,7 @@ class SentenceAnalysis:
         b = self._breaks
         if b is None:
             if _native_breaks is not None:
-                cue = self._cat_index.get("discourse.clause_break", _EMPTY)[0]
+                cue = self.index("discourse.clause_break")[0]
                 b = self._breaks = _native_breaks(self.tokens, cue)
             else:
                 b = self._breaks = self._breaks_py()
