@@ -117,6 +117,7 @@ def publication_date(text: str, lexicon: Lexicon | None = None) -> dt.date | Non
 # a year, and what may stand before it in a written date: a word (the month) and
 # separators ("Сентябрь 2025", "29-may 2018"), or a word, a day and separators ("May 5, 2025")
 _YEAR_IN_TEXT = re.compile(r"(?:19|20)\d\d")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _BEFORE_YEAR = re.compile(r"([^\W\d_])(?:[\s.,]{1,3}|\.?\s\d{1,2},?\s)\Z")
 
 
@@ -137,6 +138,8 @@ def _dates_in(pattern: re.Pattern[str], zone: str) -> Iterator[re.Match[str]]:
 
 
 def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
+    if not _FOUR_DIGITS.search(zone):
+        return None  # every form below has a four-digit year: one scan instead of three
     for m in _dates_in(_ISO_DATE, zone):
         d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
