@@ -239,11 +239,12 @@ def natasha_fn() -> tuple[Callable[[Article], int] | None, dict[str, Any]]:
     try:
         import natasha
         from natasha import MoneyExtractor, MorphVocab
+
+        t0 = time.perf_counter()
+        extractor = MoneyExtractor(MorphVocab())
+        load = time.perf_counter() - t0
     except Exception as e:  # ImportError, or a broken dependency inside natasha
         return None, {"error": f"{type(e).__name__}: {e}"}
-    t0 = time.perf_counter()
-    extractor = MoneyExtractor(MorphVocab())
-    load = time.perf_counter() - t0
 
     def run(a: Article) -> int:
         return sum(1 for _ in extractor(a.text))
