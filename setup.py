@@ -34,6 +34,7 @@ COMPILED = (
     "pairs",
     "parties",
     "periods",
+    "rules",
     "tokens",
 )
 STAMP = "_compiled.json"

@@ -236,3 +236,22 @@ def test_has_figure_is_the_regex(parts: list[str]) -> None:
     text = "".join(parts)
     got = _has_figure(text, load_lexicon().scale_word_re)
     assert got == bool(_figure_regex().search(text.lower()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.text(alphabet="abcмл-.", min_size=1, max_size=5), min_size=1, max_size=8),
+    st.text(alphabet="abcмл-. x", max_size=12),
+)
+def test_trie_pattern_matches_the_words(words: set[str], text: str) -> None:
+    """The factored pattern matches exactly the words, and starts where the plain
+    alternation of them starts."""
+    from tradefacts.lang.lexicon import trie_pattern
+
+    trie = re.compile(trie_pattern(words))
+    plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    for w in words:
+        assert trie.fullmatch(w)
+    assert bool(trie.fullmatch(text)) == (text in words)
+    got, want = trie.search(text), plain.search(text)
+    assert (got and got.start()) == (want and want.start())

@@ -18,7 +18,9 @@ def parse_number(raw: str, decimal_comma: bool = True, scaled: bool = False) -> 
     """
     if raw.isdecimal():
         return float(raw)  # plain digits, the commonest case
-    s = _SPACES.sub("", raw.strip())
+    s = raw.strip()
+    if not s.isascii() or " " in s:  # only then can a separator space stand in it
+        s = _SPACES.sub("", s)
     if not s or not s[0].isdigit():
         return None
     try:

@@ -17,6 +17,7 @@ import os
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -279,6 +280,29 @@ if NATIVE is not None:
     NATIVE.setup_scan(Hit, _NOTHING)
 
 
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching exactly ``words``, factored by their shared prefixes
+    ("м(?:илл(?:иард|ион)|лн|лрд)"): at each position the engine follows one letter at a
+    time instead of trying every word in turn."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+    return _trie_node(trie) if trie else "(?!)"
+
+
+def _trie_node(node: dict[str, Any]) -> str:
+    branches = [re.escape(ch) + _trie_node(node[ch]) for ch in sorted(node) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word may end here: the rest is optional
+        return body + "?" if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{body})?"
+    return body
+
+
 def _get(d: dict[str, Any], dotted: str) -> Any:
     cur: Any = d
     for part in dotted.split("."):
@@ -420,5 +444,5 @@ def load_lexicon(codes: tuple[str, ...] | None = None) -> Lexicon:
     )
     # no "\b" before the words: it would keep the regex engine from skipping ahead to their
     # first letters; the callers check where a word starts (facts._has_figure)
-    lex.scale_word_re = re.compile("|".join(re.escape(w) for w in scale_words if len(w) > 2))
+    lex.scale_word_re = re.compile(trie_pattern(w for w in scale_words if len(w) > 2))
     return lex
