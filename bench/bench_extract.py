@@ -65,6 +65,7 @@ class Run:
     found_per_pass: int  # the same, over one pass of the distinct articles (warm-up)
     extra: dict[str, Any]
     all_seconds: tuple[float, ...] = ()  # every repetition; ``seconds`` is their median
+    cpu_seconds: tuple[float, ...] = ()  # the process's CPU time of each repetition
 
     @property
     def articles_per_s(self) -> float:
@@ -88,6 +89,7 @@ class Run:
             "repetitions_articles_per_s": [
                 round(self.articles / s, 2) for s in self.all_seconds or (self.seconds,)
             ],
+            "repetitions_cpu_seconds": [round(c, 4) for c in self.cpu_seconds],
             **self.extra,
         }
 
@@ -131,13 +133,15 @@ def repeat_to(arts: Sequence[Article], mb: float) -> list[Article]:
     return out
 
 
-def _timed(fn: Callable[[Article], int], work: Sequence[Article]) -> tuple[float, int]:
+def _timed(fn: Callable[[Article], int], work: Sequence[Article]) -> tuple[float, int, float]:
+    """Wall seconds, what ``fn`` found, CPU seconds of this process."""
     found = 0
     gc.collect()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     for a in work:
         found += fn(a)
-    return time.perf_counter() - t0, found
+    return time.perf_counter() - t0, found, time.process_time() - c0
 
 
 def bench_side(
@@ -152,7 +156,7 @@ def bench_side(
     per_pass = sum(fn(a) for a in distinct)  # warm-up, untimed
     timings = [_timed(fn, work) for _ in range(max(1, repeat))]
     found = timings[0][1]
-    seconds = [t for t, _ in timings]
+    seconds = [t for t, _, _ in timings]
     return Run(
         side=side,
         workload=workload,
@@ -163,6 +167,7 @@ def bench_side(
         found_per_pass=per_pass,
         extra=extra or {},
         all_seconds=tuple(seconds),
+        cpu_seconds=tuple(c for _, _, c in timings),
     )
 
 
@@ -178,9 +183,12 @@ def pin_one_core() -> str:
 
 def build_info() -> dict[str, Any]:
     """What runs compiled: the C front end, and the stages Cython compiled (setup.py)."""
-    from tradefacts.extract import _compiled
     from tradefacts.lang.lexicon import NATIVE
 
+    try:
+        from tradefacts.extract import _compiled
+    except ImportError:  # a tradefacts from before the compiled stages (an A/B run)
+        return {"native_front_end": NATIVE is not None, "compiled_stages": []}
     return {
         "native_front_end": NATIVE is not None,
         "compiled_stages": _compiled.compiled_stages(),
