@@ -500,6 +500,9 @@ def _growth_kinds(sa: SentenceAnalysis, percents: list[Percent], values: list[Va
     toks = sa.tokens
     n = len(toks)
     parens = "(" in sa.sentence.text  # "(" is a token of its own where it stands
+    # the last "(на X %)" a cue gave a direction: where it closed, the direction, and the
+    # word before its number ("на", "by")
+    last_paren: tuple[int, int, str] | None = None
     for p in percents:
         if p.kind == "mult":
             p.direction = 1
@@ -511,20 +514,36 @@ def _growth_kinds(sa: SentenceAnalysis, percents: list[Percent], values: list[Va
         win_lo, win_hi = (lo, hi) if in_paren else (max(0, p.start - 6), min(n, p.end + 4))
         up = sa.any_hit("growth.up", win_lo, win_hi)
         down = sa.any_hit("growth.down", win_lo, win_hi)
+        elided = 0
         if in_paren and not (up or down):
             # "экспорт упал до $14,2 млрд (на 10,5 %)": the cue stands before the amount
             before = [v for v in values if v.end == lo]
             if before:
                 up = sa.any_hit("growth.up", before[0].start - 5, before[0].start)
                 down = sa.any_hit("growth.down", before[0].start - 5, before[0].start)
+                if (
+                    not (up or down)
+                    and last_paren
+                    and before[0].start - last_paren[0] <= 7
+                    and sa.last_hit_ending("bound.range_to", before[0].start)
+                    and toks[p.start - 1].norm == last_paren[2]
+                ):
+                    # "..., а импорт – до $18,77 млрд (на 14,7 %)": the next clause leaves
+                    # out the verb it shares with the one before ("fell to", "rose to"),
+                    # and says its change the same way
+                    elided = last_paren[1]
         share = sa.any_hit("growth.share", max(0, p.start - 5), min(n, p.end + 3))
         if share and not (in_paren and (up or down)):
             p.share = True
             continue
-        if in_paren and not (up or down):
+        if in_paren and not (up or down or elided):
             p.share = True
             continue
-        if down and (not up or _gap(down, p) < _gap(up, p)):
+        if elided:
+            p.direction = elided
+        elif down and (not up or _gap(down, p) < _gap(up, p)):
             p.direction = -1
         elif up or sa.any_hit("growth.neutral", win_lo, win_hi):
             p.direction = 1
+        if in_paren and p.direction:
+            last_paren = (hi, p.direction, toks[p.start - 1].norm)
