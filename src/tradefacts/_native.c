@@ -121,6 +121,27 @@ cls(Py_UCS4 ch)
 /* ------------------------------------------------------------------------------------ */
 /* small helpers                                                                         */
 
+/* The int for a character offset: offsets below OFFSET_CACHE are made once and shared
+ * (as CPython shares the ints below 257), so that tokens and sentences do not allocate
+ * two new ints each. Ints are immutable: sharing them changes no result. */
+#define OFFSET_CACHE 65536
+static PyObject *offset_ints[OFFSET_CACHE];
+
+static PyObject *
+offset_int(Py_ssize_t v)
+{
+    if (v < 0 || v >= OFFSET_CACHE)
+        return PyLong_FromSsize_t(v);
+    PyObject *o = offset_ints[v];
+    if (o == NULL) {
+        o = PyLong_FromSsize_t(v);
+        if (o == NULL)
+            return NULL;
+        offset_ints[v] = o; /* the cache keeps this reference for the process */
+    }
+    return Py_NewRef(o);
+}
+
 /* A tuple subclass instance (Token, Hit) from n new references, which it steals, the
  * way tuple_subtype_new fills one. */
 static PyObject *
@@ -402,8 +423,8 @@ tokenize_kind(const int kind, const void *data, Py_ssize_t n, PyObject *text,
         }
         items[0] = txt;
         items[1] = nrm;
-        items[2] = PyLong_FromSsize_t(offset + s);
-        items[3] = PyLong_FromSsize_t(offset + e);
+        items[2] = offset_int(offset + s);
+        items[3] = offset_int(offset + e);
         if (items[2] == NULL || items[3] == NULL) {
             for (int k = 0; k < 4; k++)
                 Py_XDECREF(items[k]);
@@ -1605,8 +1626,8 @@ split_kind(const int kind, const void *data, Py_ssize_t n, PyObject *text,
             if (se <= ss)
                 continue;
             PyObject *args[6];
-            args[0] = PyLong_FromSsize_t(ss);
-            args[1] = PyLong_FromSsize_t(se);
+            args[0] = offset_int(ss);
+            args[1] = offset_int(se);
             args[2] = PyUnicode_Substring(text, ss, se);
             args[3] = PyLong_FromSsize_t(para);
             args[4] = PyLong_FromSsize_t(PyList_GET_SIZE(out));
