@@ -242,8 +242,8 @@ tokenize_fail(PyObject *out)
 #define DEC(k) IS(k, C_DEC)
 #define CH(k, c) ((k) < n && RD(k) == (Py_UCS4)(c))
 
-/* After \d{1,3} at p: (?:SEP\d{3}){2,}(?:DEC\d+)? ("1.844.036,12", "1,844,036.5"):
- * where the number ends, or -1 when fewer than two groups follow. */
+/* After \d{1,3} at p: (?:SEP\d{3}){2,}(?:DEC\d+)? ("1.844.036,12", "1,844,036.5") or
+ * SEP\d{3}DEC\d+ ("1.234,5", "18,101.4"): where the number ends, or -1. */
 ALWAYS_INLINE Py_ssize_t
 grouped_end(const int kind, const void *data, Py_ssize_t n, Py_ssize_t p, Py_UCS4 sep,
             Py_UCS4 dec)
@@ -253,7 +253,8 @@ grouped_end(const int kind, const void *data, Py_ssize_t n, Py_ssize_t p, Py_UCS
         p += 4;
         groups++;
     }
-    if (groups < 2)
+    /* one group only with the decimal mark after it ("18,101.4", "1.234,5") */
+    if (groups < 2 && !(groups == 1 && CH(p, dec) && DEC(p + 1)))
         return -1;
     if (CH(p, dec) && DEC(p + 1)) {
         p += 2;

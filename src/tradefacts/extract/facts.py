@@ -18,6 +18,7 @@ from operator import itemgetter
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.attach import (
     attach_growth,
+    clause_break,
     indicator_cues,
     pick_indicator,
     pick_period,
@@ -25,7 +26,7 @@ from tradefacts.extract.attach import (
     product_of,
 )
 from tradefacts.extract.context import Context, Draft, Mentions, update_context
-from tradefacts.extract.money import find_amounts
+from tradefacts.extract.money import Value, find_amounts
 from tradefacts.extract.pairs import doc_countries, local_parties, pick_pair
 from tradefacts.extract.parties import PartyMention, find_parties
 from tradefacts.extract.periods import (
@@ -36,7 +37,7 @@ from tradefacts.extract.periods import (
 )
 from tradefacts.extract.rules import INHERIT_WINDOW, LEAD_SENTENCES
 from tradefacts.extract.tokens import Sentence, split_sentences, tokenize
-from tradefacts.lang.lexicon import Lexicon, load_lexicon
+from tradefacts.lang.lexicon import Hit, Lexicon, load_lexicon
 from tradefacts.model import Evidence, Fact, normalize_parties
 
 
@@ -149,10 +150,10 @@ def _sentence_facts(
         unit = v.unit or ctx.currency
         if unit is None:
             continue
-        if excludes and any(
-            abs(h.start - v.start) <= 6 or abs(h.start - v.end) <= 4 for h in excludes
-        ):
+        if excludes and _excluded(sa, v, excludes, cues):
             continue
+        if v.scale == 1 and (v.value < 100 if unit == "t" else v.value < 100_000):
+            continue  # "450 долларов", "1 dollar = 34,2 lira", "бір тоннасы": a price or rate
         indicator = pick_indicator(sa, v, values, cues)
         if (
             worths
@@ -273,6 +274,25 @@ def _sentence_facts(
             )
         )
     return facts
+
+
+def _excluded(sa: SentenceAnalysis, v: Value, excludes: list[Hit], cues: list[Hit]) -> bool:
+    """Is the figure about something that is no trade fact (a price, a budget, the trade
+    balance, remittances)? An exclusion word right around it, or earlier in its clause
+    with no other indicator word between them ("сальдо внешней торговли сложилось в
+    размере ...")."""
+    for h in excludes:
+        if abs(h.start - v.start) <= 6 or abs(h.start - v.end) <= 4:
+            return True
+        if (
+            h.end <= v.start
+            and v.start - h.end <= 14
+            and not clause_break(sa, h.end, v.start)
+            # a cue right after the word is what it measures ("сальдо внешней торговли")
+            and not any(h.end + 2 < c.start < v.start for c in cues)
+        ):
+            return True
+    return False
 
 
 def _finish(

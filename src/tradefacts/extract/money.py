@@ -198,6 +198,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
         case = None
         sh = scale_at.get(k)
         if sh:
+            sh = _scale_reading(sa, sh)
             mult = float(sh.payload)
             case = sh.case
             k = sh.end
@@ -268,6 +269,22 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
     _increments(sa, values)
     _growth_kinds(sa, percents, values)
     return values, percents
+
+
+def _scale_reading(sa: SentenceAnalysis, sh: Hit) -> Hit:
+    """A scale word two languages read differently ("bln": billion in English news,
+    bilion = 10^12 in Polish): the reading of the language most of the sentence is in."""
+    alts = [
+        h
+        for h in sa.hits_of("scale")
+        if h.start == sh.start and h.end == sh.end and h.payload != sh.payload
+    ]
+    if not alts:
+        return sh
+    counts: dict[str, int] = {}
+    for h in sa.hits:
+        counts[h.lang] = counts.get(h.lang, 0) + 1
+    return max([sh, *alts], key=lambda h: counts.get(h.lang, 0))
 
 
 def _shared_units(sa: SentenceAnalysis, values: list[Value], decimal_comma: bool) -> None:

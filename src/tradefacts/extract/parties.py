@@ -70,6 +70,10 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
     out: list[PartyMention] = []
     party_hits = sa.hits_of("party")
     weak_hits = sa.hits_of("party_weak")
+    proper_hits = sa.hits_of("party_proper")
+    if proper_hits:
+        toks = sa.tokens
+        party_hits = party_hits + [h for h in proper_hits if toks[h.start].text[:1].isupper()]
     if not party_hits and not weak_hits:
         return out
     if blocked is None:

@@ -149,16 +149,23 @@ def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
         d = _safe_date(y, b, a) or _safe_date(y, a, b)  # dd.mm.yyyy, else mm/dd/yyyy
         if d:
             return d
-    if not any(_month_before_year(zone, y.start(), lexicon) for y in _YEAR_IN_TEXT.finditer(zone)):
+    years = list(_YEAR_IN_TEXT.finditer(zone))
+    if not any(_month_before_year(zone, y.start(), lexicon) for y in years) and not any(
+        _YEAR_FIRST.match(zone, y.start()) for y in years
+    ):
         return None
     toks = tokenize(zone)
     norms = [t.norm for t in toks]
     hits = lexicon.scan(norms)
     months = {h.start: h for h in hits if h.category == "month"}
+    year_words = {h.end: h for h in hits if h.category == "period.year_word"}
     for i in range(len(toks)):
         if i not in months:
             continue
         h = months[i]
+        d = _year_first_date(toks, year_words, h)
+        if d:
+            return d
         # day before the month ("22 Сентябрь 2025", "29-may 2018"), year after
         j = i - 1
         if j >= 0 and toks[j].text in "-.":
@@ -182,6 +189,30 @@ def _dateline_in(zone: str, lexicon: Lexicon) -> dt.date | None:
                 if d:
                     return d
     return None
+
+
+def _year_first_date(toks: list[Token], year_words: dict[int, Hit], mh: Hit) -> dt.date | None:
+    """A date written year first, its year word, then day and month: "2025 йил 12 август",
+    "2023-yil 17-avgust", "2023-жылдын 5-марты", "2025 жылғы 3 қыркүйек"."""
+    j = mh.start - 1
+    if j >= 0 and toks[j].text == "-" and not toks[j].space_before:
+        j -= 1
+    if j < 1 or toks[j].kind != "num" or not toks[j].text.isdigit() or len(toks[j].text) > 2:
+        return None
+    day = int(toks[j].text)
+    yw = year_words.get(j)
+    if yw is None:
+        return None
+    k = yw.start - 1
+    if k >= 0 and toks[k].text == "-" and not toks[k].space_before:
+        k -= 1
+    if k < 0 or toks[k].kind != "num" or _year_of(toks[k].text) is None:
+        return None
+    return _safe_date(int(toks[k].text), int(mh.payload), day)
+
+
+#: a year followed by a word and a day: where a year-first date may stand
+_YEAR_FIRST = re.compile(r"(?:19|20)\d\d[\s-]{0,2}[^\W\d_]{1,8}[\s,]{1,2}\d{1,2}[\s-]{0,2}[^\W\d_]")
 
 
 def _month_before_year(zone: str, year_at: int, lexicon: Lexicon) -> bool:
@@ -388,15 +419,20 @@ def _month_mention(
         and int(toks[d].text) <= 31
         and len(toks[d].text) <= 2
     )
+    dj = j + 1 if j + 1 < n and toks[j].text == "." else j  # "Jan. 13", "ноя. 3"
     day_after = (
-        j < n
-        and toks[j].kind == "num"
-        and toks[j].text.isdigit()
-        and len(toks[j].text) <= 2
+        dj < n
+        and toks[dj].kind == "num"
+        and toks[dj].text.isdigit()
+        and len(toks[dj].text) <= 2
         and m2 is None
     )
     if (day_before or day_after) and m2 is None:
         # a calendar date, not a period; its year too
+        if day_after:
+            j = dj + 1
+            if j < n and toks[j].text == ",":
+                j += 1
         if j < n and _year_of(toks[j].text) and toks[j].kind == "num":
             j += 1
             yw = sa.first_hit("period.year_word", j)

@@ -5,7 +5,9 @@ turns those files into a merged, fast lookup. A lexicon entry is a *phrase*: one
 words, each a stem that a token may extend with a chain of the language's endings
 (``suffixes``; up to three, e.g. Kazakh ``доллар+ы+нан``). A word written with a trailing
 ``=`` must match exactly (short abbreviations such as ``т=``); one written with a trailing
-``*`` takes any ending (Russian verb stems such as ``увелич*``).
+``*`` takes any ending (Russian verb stems such as ``увелич*``). In ``[party]``, a name
+written ``~астана`` is a capital standing for its country (a weaker mention), and one
+written ``^катар`` names the party only when the text capitalises it.
 
 Categories are dotted names (``currency.USD``, ``bound.gt_pre``, ``party.KAZ``...). The
 engine asks "which categories start at token i?" and never names a word itself.
@@ -391,6 +393,11 @@ def _load_language(code: str, raw: dict[str, Any], lex: Lexicon) -> None:
                 if section == "party" and phrase.startswith("~"):
                     # "~astana": a capital standing for its country, a weaker mention
                     _add_phrase(lex, code, "party_weak", payload, phrase[1:])
+                    continue
+                if section == "party" and phrase.startswith("^"):
+                    # "^қатар": a name only when capitalised (Kazakh "сонымен қатар" is
+                    # "moreover", Kyrgyz "бир катар" is "a number of")
+                    _add_phrase(lex, code, "party_proper", payload, phrase[1:])
                     continue
                 _add_phrase(lex, code, category, payload, phrase)
     for a in meta.get("abbreviations", []):
