@@ -14,7 +14,7 @@ from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.attach import cue_indicator, indicator_cues
 from tradefacts.extract.money import Percent, Value
 from tradefacts.extract.pairs import anchor_of_pair, distinct_parties
-from tradefacts.extract.parties import PartyMention
+from tradefacts.extract.parties import PartyMention, region_country
 from tradefacts.extract.periods import PeriodMention
 from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
 from tradefacts.lang.lexicon import Hit
@@ -30,6 +30,9 @@ class Context:
     period_sent: int = -99
     pair: tuple[str, str] | None = None
     pair_sent: int = -99
+    # the last two countries the article paired (a figure's, or a sentence naming just
+    # them): what "the two countries" refers to, even after a list of other names
+    main_pair: tuple[str, str] | None = None
     single: str | None = None
     single_sent: int = -99
     indicator: str | None = None
@@ -109,6 +112,7 @@ def update_context(
         last = new[-1]
         ctx.pair = last.extra.get("order", last.parties)
         ctx.pair_sent = si
+        _note_main_pair(ctx, ctx.pair)
         ctx.indicator = last.indicator
         ctx.indicator_sent = si
         ctx.last_facts = new
@@ -150,6 +154,7 @@ def update_context(
         elif len(codes) == 2:
             ctx.pair = (codes[0], codes[1])
             ctx.pair_sent = si
+            _note_main_pair(ctx, ctx.pair)
             if sa.hits_of("indicator.world"):
                 ctx.single = codes[0]
                 ctx.single_sent = si
@@ -170,6 +175,13 @@ def update_context(
     for pm in pms:
         if pm.partner_of:
             ctx.reporter = pm.code
+
+
+def _note_main_pair(ctx: Context, pair: tuple[str, str]) -> None:
+    """Remember a pair of two countries (regions stand for theirs) as the article's."""
+    a, b = (region_country(c) or c if "-" in c else c for c in pair)
+    if a != b and a not in BLOCS and b not in BLOCS:
+        ctx.main_pair = (a, b)
 
 
 def _note_indicator(ctx: Context, cues: list[Hit], si: int) -> None:

@@ -19,6 +19,7 @@ from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.attach import (
     attach_growth,
     clause_break,
+    cue_indicator,
     indicator_cues,
     pick_indicator,
     pick_period,
@@ -135,6 +136,9 @@ def _sentence_facts(
     relabelled = False
     prev_period: str | None = None
     local_sets = local_parties(values, pms, respectively, sa.tokens)
+    paired_cues: dict[int, str] = {}
+    if respectively and len(live) >= 2 and len(cues) >= 2:
+        paired_cues = _respective_cues(sa, values, cues, pms, respectively[0], local_sets)
     all_local = [p for ls in local_sets for p in ls]
     # "Қазақстанның ... Өзбекстанмен - 4,3 млрд, Түркиямен - 4,9 млрд": the list's owner
     sentence_anchor = None
@@ -154,7 +158,7 @@ def _sentence_facts(
             continue
         if v.scale == 1 and (v.value < 100 if unit == "t" else v.value < 100_000):
             continue  # "450 долларов", "1 dollar = 34,2 lira", "бір тоннасы": a price or rate
-        indicator = pick_indicator(sa, v, values, cues)
+        indicator = paired_cues.get(vi) or pick_indicator(sa, v, values, cues)
         if (
             worths
             and v.case != "attributive"
@@ -274,6 +278,49 @@ def _sentence_facts(
             )
         )
     return facts
+
+
+def _respective_cues(
+    sa: SentenceAnalysis,
+    values: list[Value],
+    cues: list[Hit],
+    pms: list[PartyMention],
+    resp: Hit,
+    local_sets: list[list[PartyMention]],
+) -> dict[int, str]:
+    """ "Export to China and import from China were 1.3 bn and 4.8 bn respectively": the
+    i-th indicator word goes with the i-th figure, with the names of its own part of the
+    list (which replace the figure's local names in ``local_sets``). Figure index ->
+    indicator."""
+    before = [i for i, v in enumerate(values) if v.end <= resp.start and not v.increment]
+    group = (
+        before
+        if len(before) >= 2
+        else [i for i, v in enumerate(values) if v.start >= resp.start and not v.increment]
+    )
+    if len(group) < 2:
+        return {}
+    first = values[group[0]].start
+    lo = values[group[0] - 1].end if group[0] > 0 else 0
+    listed = [c for c in cues if lo <= c.start and c.end <= first]
+    kinds = [cue_indicator(c) for c in listed]
+    if len(listed) != len(group) or len(set(kinds)) < 2 or "transit" in kinds:
+        return {}
+    # the parts of the list: split between consecutive cues at "and" or a comma
+    and_at = sa.index("role.and")[0]
+    toks = sa.tokens
+    bounds = [lo]
+    for a, b in zip(listed, listed[1:], strict=False):
+        cut = next((k for k in range(a.end, b.start) if k in and_at or toks[k].text == ","), None)
+        if cut is None:
+            return {}
+        bounds.append(cut)
+    bounds.append(first)
+    out: dict[int, str] = {}
+    for j, vi in enumerate(group):
+        out[vi] = kinds[j]
+        local_sets[vi] = [p for p in pms if bounds[j] <= p.start < bounds[j + 1]]
+    return out
 
 
 def _excluded(sa: SentenceAnalysis, v: Value, excludes: list[Hit], cues: list[Hit]) -> bool:

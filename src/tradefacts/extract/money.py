@@ -305,6 +305,17 @@ def _shared_units(sa: SentenceAnalysis, values: list[Value], decimal_comma: bool
             starts[j] = w
             k = j
     values.sort(key=lambda w: w.start)
+    # "1,3 млрд ва 4,8 млрд долларни", "782,3 mln va 341,7 mln dollarga": a scaled figure
+    # without its currency takes the next one's, when only "and" or a comma stands between
+    for a, b in zip(values[::-1][1:], values[::-1], strict=False):
+        if (
+            a.unit is None
+            and b.unit is not None
+            and a.scale > 1
+            and 1 <= b.start - a.end <= 2
+            and (sa.last_hit_ending("role.and", b.start) or toks[b.start - 1].text == ",")
+        ):
+            a.unit = b.unit
 
 
 def _ranges(sa: SentenceAnalysis, values: list[Value]) -> None:
@@ -513,6 +524,19 @@ def _parenthesis_around(toks: list[Token], p: Percent) -> tuple[bool, int, int]:
     return False, lo, hi
 
 
+def _sign_before(toks: list[Token], k: int) -> int:
+    """+1 or -1 when a sign is written on the number at token ``k`` ("+8,8", "−6,2"
+    after a parenthesis or a space), else 0."""
+    if k < 1 or toks[k].space_before:
+        return 0
+    t = toks[k - 1]
+    if t.text == "+":
+        return 1
+    if t.text in "-−–" and (k < 2 or t.space_before or toks[k - 2].text == "("):
+        return -1
+    return 0
+
+
 def _growth_kinds(sa: SentenceAnalysis, percents: list[Percent], values: list[Value]) -> None:
     toks = sa.tokens
     n = len(toks)
@@ -523,6 +547,10 @@ def _growth_kinds(sa: SentenceAnalysis, percents: list[Percent], values: list[Va
     for p in percents:
         if p.kind == "mult":
             p.direction = 1
+            continue
+        sign = _sign_before(toks, p.start)
+        if sign:
+            p.direction = sign  # "(+8,8%)", "(-6,2 %)": a change, up or down
             continue
         lo, hi = p.start, p.end
         in_paren = False

@@ -50,6 +50,12 @@ def local_parties(
         r = respectively[0].start
         before = [i for i, v in enumerate(values) if v.end <= r]
         first = out[before[0]] if before else []
+        if len(before) < 2:
+            # the word before the figures ("mos ravishda 782,3 mln va 341,7 mln"): the
+            # names before the word go with the figures after it
+            lo = values[before[-1]].end if before else -1
+            before = [i for i, v in enumerate(values) if v.start >= r]
+            first = [p for p in pms if lo <= p.start < r]
         codes: list[PartyMention] = []
         for p in first:
             if p.code not in [c.code for c in codes]:
@@ -107,6 +113,19 @@ def pick_pair(
     if transit:
         one = cand[0].code if cand else (ctx.single or anchor)
         return (one, "WLD") if one else None
+    if ctx.main_pair and len(cand) < 2 and sa.hits_of("discourse.two_countries"):
+        # "between the two countries", "екі ел арасында": the article's pair
+        pair = ctx.main_pair
+        x = cand[0] if cand else None
+        if x is None or x.code in pair:
+            if indicator in ("export", "import", "investment"):
+                if x is not None:
+                    other = pair[1] if pair[0] == x.code else pair[0]
+                    return direct(indicator, x, None, (x.code, other), reporter)
+                if reporter in pair:
+                    side = pair[1] if pair[0] == reporter else pair[0]
+                    return direct(indicator, None, None, (reporter, side), reporter)
+            return pair
     if len(cand) >= 2:
         a, b = _best_two(cand, v)
         return direct(indicator, a, b, (a.code, b.code), reporter)
@@ -154,10 +173,22 @@ def pick_pair(
             if "WLD" in ctx.pair:
                 known = ctx.pair[0] if ctx.pair[1] == "WLD" else ctx.pair[1]
                 partner = "WLD" if "-" in x.code or "-" in known else known
+                if (
+                    partner == known
+                    and indicator in ("export", "import", "investment")
+                    and indicator == ctx.indicator
+                    and x.role in ("subj", "with", "loc")
+                ):
+                    # the total with the world broken down by partner ("FDI reached
+                    # $15.7 bn ... the Netherlands ($4.3 bn)"): the partner takes the
+                    # world's place
+                    return (x.code, known) if ctx.pair[0] == "WLD" else (known, x.code)
             else:
                 partner = anchor_of_pair(ctx.pair, anchor, reporter)
         if partner is None and reporter and reporter != x.code:
             partner = reporter
+        if partner is None and indicator == "investment" and x.role == "dest":
+            return ("WLD", x.code)  # "Кыргызстанга ... инвестиция келди": from abroad
         if partner is None:
             partner = next((c for c in ranked if c != x.code), None)
         if partner is None and x.role in ("dest", "src"):
@@ -174,6 +205,10 @@ def pick_pair(
             return with_world(indicator, x.code)
         if indicator == "import" and x.role in ("subj", "gen"):
             return (partner, x.code)  # "Латвия ... сатып алған": the named buyer imports
+        if indicator == "investment" and x.role in ("subj", "with") and partner == anchor:
+            # "xitoylik sheriklar ... 14 mlrd dollar sarmoya kiritdi": a foreign name
+            # without a direction invests in the country the article is about
+            return (x.code, partner)
         if x.role in ("src", "gen"):
             return direct(indicator, x, None, (x.code, partner), reporter)
         return direct(indicator, None, x, (partner, x.code), reporter)

@@ -125,7 +125,9 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
         if role_investor_word_at.get(end):
             role = "src"  # "Chinese investors", "китайские инвестиции в ..."
         partner_of = (
-            role == "gen" and sa.any_hit("discourse.partner_word", end, end + 4) is not None
+            role == "gen"
+            and h.case != "attributive"  # "xitoylik sheriklar": partners who are Chinese
+            and sa.any_hit("discourse.partner_word", end, end + 4) is not None
         )
         code = str(h.payload)
         if (
@@ -135,7 +137,8 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
             and out[-1].code == region_country(code)
         ):
             out.pop()  # "Хитойнинг Шинжон-Уйғур автоном райони": the region, not its country
-        listed = role_and_ending.get(start) is not None
+        art = role_article_ending.get(start)  # "and the United States"
+        listed = role_and_ending.get(art.start if art else start) is not None
         weak = h.category == "party_weak"
         out.append(PartyMention(code, start, end, role, weak, partner_of, listed))
     return out

@@ -561,6 +561,9 @@ def _year_mention(sa: SentenceAnalysis, i: int, y: int) -> PeriodMention:
         kind, val = "asof", f"../{y}"
     elif sa.first_hit("period.end_of", b) or sa.last_hit_ending("period.end_of", a):
         kind = "year_end"  # "2024-yil yakuniga ko'ra", "на конец 2024 года"
+    elif case == "ablative":
+        # "2023-yildagidan 1,4 barobar ko'p", "2023 жылғыдан": the base of a comparison
+        return PeriodMention(a, b, val, kind, comparison=True)
     return PeriodMention(a, b, val, kind)
 
 
@@ -674,7 +677,9 @@ def _mark_comparisons(sa: SentenceAnalysis, out: list[PeriodMention]) -> None:
     if not pre_at and not post_at:
         return  # no comparison cue in the sentence: the defaults stand
     for pm in out:
-        pm.comparison, pm.comparison_cue = _is_comparison(sa, pm, pre_at, post_at)
+        comparison, cue = _is_comparison(sa, pm, pre_at, post_at)
+        if comparison:
+            pm.comparison, pm.comparison_cue = comparison, cue
 
 
 def _is_comparison(
