@@ -117,18 +117,28 @@ def pick_period(
     allp: list[PeriodMention],
     prev_period: str | None,
     including: list[Hit],
+    ctx_period: str | None = None,
 ) -> tuple[str | None, bool, str]:
     if not allp:
         return None, False, ""  # the sentence names no period
     starts = [w.start for w in values if w is not v]
-    real = [p for p in own if p.kind != "present"]
+    # "a year earlier", "годом ранее" shifts only the figure right before it
+    real = [p for p in own if p.kind != "present" and (not p.shift or 0 <= p.start - v.end <= 3)]
     # comparison periods belong only to an amount right before them ("against 76,500 t in 2017")
     comp = [
         p
         for p in allp
         if p.comparison and 0 <= p.comparison_cue <= v.start and 0 <= p.start - v.end <= 3
     ]
-    pre = [p for p in real if p.end <= v.start and not _any_in(starts, p.end, v.start)]
+    pre = [
+        p
+        for p in real
+        if p.end <= v.start
+        and not _any_in(starts, p.end, v.start)
+        # the period right after another figure is that figure's, not across a clause
+        # ("$70 bn by the end of the year, while ... $45 bn by 2030")
+        and not (_trails_value(sa, values, v, p) and clause_break(sa, p.end, v.start))
+    ]
     post = [
         p
         for p in real
@@ -138,16 +148,32 @@ def pick_period(
     ]
     chosen = None
     deadline_post = [p for p in post if p.kind == "deadline"]
+    last_pre = max(pre, key=lambda p: p.end) if pre else None
+    first_post = min(post, key=lambda p: p.start) if post else None
     if deadline_post and not pre:
         chosen = deadline_post[0]
     elif comp:
         chosen = comp[0]
-    elif pre:
-        chosen = max(pre, key=lambda p: p.end)
-    elif post:
-        chosen = min(post, key=lambda p: p.start)
+    elif (
+        last_pre
+        and first_post
+        and clause_break(sa, last_pre.end, v.start)
+        and not clause_break(sa, v.end, first_post.start)
+    ):
+        # "... last year, up from $9.3 billion in 2022": the period in the figure's own
+        # clause
+        chosen = first_post
+    elif last_pre:
+        chosen = last_pre
+    elif first_post:
+        chosen = first_post
     elif real:
-        before = [p for p in real if p.end <= v.start]
+        before = [
+            p
+            for p in real
+            if p.end <= v.start
+            and not (_trails_value(sa, values, v, p) and clause_break(sa, p.end, v.start))
+        ]
         if before:
             chosen = max(before, key=lambda p: p.end)
             if chosen.kind in ("year", "year_end") and any(
@@ -162,10 +188,24 @@ def pick_period(
     if chosen.shift:
         base = prev_period
         if base is None:
-            others = [p for p in real if not p.shift and p.value]
-            base = others[0].value if others else None
+            others = [p for p in own if not p.shift and p.value and p.kind != "present"]
+            base = others[0].value if others else ctx_period
         return shift_period(base, chosen.shift), True, "relative-shift"
     return chosen.value, True, "comparison" if chosen.comparison else chosen.kind
+
+
+def _trails_value(sa: SentenceAnalysis, values: list[Value], v: Value, p: PeriodMention) -> bool:
+    """Does the period stand right after another figure, in its clause ("$70 bn by the
+    end of the year")?"""
+    for w in values:
+        if (
+            w is not v
+            and w.end <= p.start
+            and p.start - w.end <= 3
+            and not clause_break(sa, w.end, p.start)
+        ):
+            return True
+    return False
 
 
 def pick_status(

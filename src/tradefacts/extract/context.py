@@ -102,7 +102,9 @@ def update_context(
             for f in new
             if f.status == "actual"
             and f.period != "__lead__"
-            and f.extra.get("period_kind") not in ("relative-shift", "comparison")
+            # a comparison base, a shifted year or a stock "since 2005" / "as of" is no
+            # period the next sentences speak of
+            and f.extra.get("period_kind") not in ("relative-shift", "comparison", "since", "asof")
         ]
         if actual:
             if not _within(actual[-1].period, ctx.period):

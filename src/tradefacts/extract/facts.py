@@ -167,6 +167,8 @@ def _sentence_facts(
             v.case = "attributive"
         if indicator is None and v.case == "attributive":
             continue  # "$1.2 bn worth of projects" describes a noun, not a trade figure
+        if excludes and indicator is not None and _cues_excluded(indicator, cues, excludes):
+            continue  # "Investment in fixed capital", "инвестиции в основной капитал"
         if indicator is None and si - ctx.indicator_sent <= 2:
             indicator = ctx.indicator
         if indicator is None:
@@ -224,7 +226,14 @@ def _sentence_facts(
         prev_cue = cue_indicator
         # period
         period, has_own, period_kind = pick_period(
-            sa, v, values, own_periods, periods, prev_period, including
+            sa,
+            v,
+            values,
+            own_periods,
+            periods,
+            prev_period,
+            including,
+            ctx.period if ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW else None,
         )
         status = pick_status(
             sa, v, live, targets, weak_targets, forecasts, period_kind, period, ctx.pub
@@ -321,6 +330,16 @@ def _respective_cues(
         out[vi] = kinds[j]
         local_sets[vi] = [p for p in pms if bounds[j] <= p.start < bounds[j + 1]]
     return out
+
+
+def _cues_excluded(indicator: str, cues: list[Hit], excludes: list[Hit]) -> bool:
+    """Does every word of the sentence naming ``indicator`` come with an exclusion word
+    right next to it (what kind of investment or trade it is)?"""
+    mine = [c for c in cues if cue_indicator(c) == indicator]
+    return bool(mine) and all(
+        any(c.end <= h.start <= c.end + 2 or c.start - 3 <= h.start < c.start for h in excludes)
+        for c in mine
+    )
 
 
 def _excluded(sa: SentenceAnalysis, v: Value, excludes: list[Hit], cues: list[Hit]) -> bool:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.money import Value
-from tradefacts.extract.parties import PartyMention, direct
+from tradefacts.extract.parties import PartyMention, direct, region_country
 from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
 from tradefacts.lang.lexicon import Hit
 
@@ -113,7 +113,20 @@ def pick_pair(
     if transit:
         one = cand[0].code if cand else (ctx.single or anchor)
         return (one, "WLD") if one else None
-    if ctx.main_pair and len(cand) < 2 and sa.hits_of("discourse.two_countries"):
+    if (
+        ctx.main_pair
+        and len(cand) < 2
+        and (
+            sa.hits_of("discourse.two_countries")
+            # "bilateral trade", "взаимная торговля" with no bloc in sight
+            or (
+                mutual
+                and not any(c.code in BLOCS for c in cand)
+                and not (ctx.pair and (ctx.pair[0] in BLOCS or ctx.pair[1] in BLOCS))
+                and ctx.single not in BLOCS
+            )
+        )
+    ):
         # "between the two countries", "екі ел арасында": the article's pair
         pair = ctx.main_pair
         x = cand[0] if cand else None
@@ -185,6 +198,11 @@ def pick_pair(
                     return (x.code, known) if ctx.pair[0] == "WLD" else (known, x.code)
             else:
                 partner = anchor_of_pair(ctx.pair, anchor, reporter)
+                if "-" in x.code and partner == region_country(x.code):
+                    # "China's Xinjiang": a region trades with the other side, not its own
+                    # country
+                    other = ctx.pair[1] if ctx.pair[0] == partner else ctx.pair[0]
+                    partner = other if other != x.code else None
         if partner is None and reporter and reporter != x.code:
             partner = reporter
         if partner is None and indicator == "investment" and x.role == "dest":

@@ -522,6 +522,17 @@ def _year_mention(sa: SentenceAnalysis, i: int, y: int) -> PeriodMention:
     if b + 1 < n and toks[b].text in "-–—" and _year_of(toks[b + 1].text):
         y2 = _year_of(toks[b + 1].text)
         b += 2
+    elif (
+        b + 1 < n
+        and (sa.first_hit("role.and", b) or sa.first_hit("bound.range_to", b))
+        and _year_of(toks[b + 1].text)
+        and toks[b + 1].kind == "num"
+        and sa.last_hit_ending("bound.range_from", a)
+    ):
+        # "between 2007 and 2023", "from 2017 to 2024"
+        y2 = _year_of(toks[b + 1].text)
+        a = sa.last_hit_ending("bound.range_from", a).start
+        b += 2
     while b < n and toks[b].text == "-" and not toks[b].space_before:
         b += 1
     dw = sa.first_hit("period.decade_word", b) or sa.first_hit("period.decade_word", i + 1)
