@@ -120,7 +120,9 @@ def update_context(
         ctx.last_facts = new
         ctx.last_sent = si
     else:
-        if own:
+        # "Бул былтыркы ушул мезгилдегиден 4,1 пайызга аз": the period of a sentence that
+        # only gives a change is what the figure is compared with, not a new period
+        if own and not (percents and not values and own[-1].kind == "relative"):
             ctx.period = own[-1].value
             ctx.period_set = True
             ctx.period_sent = si

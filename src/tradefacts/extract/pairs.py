@@ -198,6 +198,12 @@ def pick_pair(
                     return (x.code, known) if ctx.pair[0] == "WLD" else (known, x.code)
             else:
                 partner = anchor_of_pair(ctx.pair, anchor, reporter)
+                if reporter not in ctx.pair and x.code not in BLOCS:
+                    # a new partner of the running pair pairs with the country whose
+                    # language the article is in, when that is one of the two
+                    home = _home_country(sa, x.code)
+                    if home in ctx.pair:
+                        partner = home
                 if "-" in x.code and partner == region_country(x.code):
                     # "China's Xinjiang": a region trades with the other side, not its own
                     # country
