@@ -7,6 +7,7 @@ mentioned countries; the world when a country trades with everyone.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from tradefacts.extract.analysis import SentenceAnalysis
@@ -154,7 +155,15 @@ def pick_pair(
             return with_world(indicator, x.code)
         if x.code in BLOCS and mutual:
             return (x.code, x.code)
-        others = [p for p in distinct_parties(pms) if p.code != x.code and p not in all_local]
+        strong = sa.breaks()[1]
+        others = [
+            p
+            for p in distinct_parties(pms)
+            if p.code != x.code
+            and p not in all_local
+            # not from another clause ("..., ал Қырғызстанмен тауар айналымы төмендеді")
+            and not _between(strong, min(p.end, v.end), max(p.start, v.start))
+        ]
         if vi > 0 and sentence_anchor and sentence_anchor.code != x.code:
             others = [sentence_anchor]
         other = None
@@ -229,6 +238,8 @@ def pick_pair(
             return with_world(indicator, x.code)
         if indicator == "import" and x.role in ("subj", "gen"):
             return (partner, x.code)  # "Латвия ... сатып алған": the named buyer imports
+        if indicator == "export" and x.role == "subj" and x.code == anchor:
+            return (x.code, partner)  # "Қазақстан көрші республикаға ... экспорттады"
         if indicator == "investment" and x.role in ("subj", "with") and partner == anchor:
             # "xitoylik sheriklar ... 14 mlrd dollar sarmoya kiritdi": a foreign name
             # without a direction invests in the country the article is about
@@ -255,6 +266,12 @@ def pick_pair(
         if ctx.single in BLOCS and mutual:
             return (ctx.single, ctx.single)
     return None
+
+
+def _between(positions: list[int], a: int, b: int) -> bool:
+    """Does one of the sorted ``positions`` fall within [a, b)?"""
+    k = bisect_left(positions, a)
+    return k < len(positions) and positions[k] < b
 
 
 def _near(hits: list[Hit], v: Value, dist: int) -> bool:

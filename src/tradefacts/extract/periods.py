@@ -433,11 +433,24 @@ def _month_mention(
             j = dj + 1
             if j < n and toks[j].text == ",":
                 j += 1
-        if j < n and _year_of(toks[j].text) and toks[j].kind == "num":
+        a = d if day_before else i
+        year = _year_of(toks[j].text) if j < n and toks[j].kind == "num" else None
+        if year:
             j += 1
             yw = sa.first_hit("period.year_word", j)
             if yw:
                 j = yw.end
+        elif day_before:
+            # "2025 жылғы 1 қаңтардағы", "2024 йил 1 июль": the year before the day
+            y = _year_near(sa, d - 3, d)
+            if y:
+                year, a = y[0], y[1]
+        if year:
+            asof = sa.last_hit_ending("period.asof_pre", a) or sa.first_hit("period.asof_post", j)
+            if asof:
+                # "по состоянию на 1 апреля 2025 года", "1 июль ҳолатига кўра": a stock
+                b = max(j, asof.end)
+                return PeriodMention(min(a, asof.start), b, f"../{year}", "asof"), b
         return None, j
     mw = sa.first_hit("period.month_word", j)
     if mw:
