@@ -379,6 +379,7 @@ def product_of(sa: SentenceAnalysis, v: Value, cues: list[Hit]) -> str | None:
 _NOT_PRODUCT = (
     "party",
     "party_weak",
+    "party_proper",
     "role",
     "period",
     "month",

@@ -124,7 +124,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
         or growth_multiple_word_at
     ):
         return values, percents  # numbers, but no currency, unit, scale or percent word
-    (currency_ending,) = sa.ending("currency")
+    currency_ending, percent_ending = sa.ending("currency", "growth.percent")
     # where a word that makes a number an amount may stand right after the number
     cue_starts = set(currency_at).union(unit_at, scale_at, growth_percent_at, growth_multiple_at)
     n = len(toks)
@@ -154,6 +154,7 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
             nw is None
             and j not in cue_starts
             and start not in currency_ending
+            and start not in percent_ending
             and not (j < n and toks[j].text in DASHES)
         ):
             i += 1
@@ -185,6 +186,21 @@ def find_amounts(sa: SentenceAnalysis, decimal_comma: bool) -> tuple[list[Value]
                 p.bound = "range"
             percents.append(p)
             i = ph.end
+            continue
+        pp = percent_ending.get(start) if percent_ending and not nw else None
+        if (
+            pp is not None
+            and not (pp.start > 0 and toks[pp.start - 1].kind == "num")
+            and not _is_year(t.text)
+            and j not in scale_at
+            and j not in currency_at
+        ):
+            # the sign or word before the number: Turkish "yüzde 12", "%15,3"
+            p = Percent(base, pp.start, j, "pct", value_max=vmax)
+            if vmax is not None:
+                p.bound = "range"
+            percents.append(p)
+            i = j
             continue
         mh = growth_multiple_at.get(j)
         if mh:
@@ -459,6 +475,9 @@ def _bound_post(
     for cat, b, need in (
         ("bound.gt_post", "gt", "ablative"),
         ("bound.lt_post", "lt", "ablative"),
+        # whatever the amount's case: Turkish "3 milyar doları geçti", "doların üzerinde"
+        ("bound.gt_post_any", "gt", None),
+        ("bound.lt_post_any", "lt", None),
         ("bound.approx_post", "approx", None),
     ):
         h = sa.first_hit(cat, k)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.money import Value
-from tradefacts.extract.parties import PartyMention, direct, region_country
+from tradefacts.extract.parties import CASE_ROLE, PartyMention, direct, region_country
 from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
 from tradefacts.lang.lexicon import Hit
 
@@ -114,6 +114,28 @@ def pick_pair(
     if transit:
         one = cand[0].code if cand else (ctx.single or anchor)
         return (one, "WLD") if one else None
+    if ctx.main_pair and len(cand) < 2 and sa.hits_of("discourse.neighbour"):
+        # "көрші республикаға", "импорт из соседней республики": the other country of
+        # the article's pair, with the role its own case or preposition gives it
+        pair = ctx.main_pair
+        x = cand[0] if cand else None
+        nb = sa.hits_of("discourse.neighbour")[0]
+        named = any(p.start in (nb.end, nb.end + 1) for p in pms)  # "с соседним Афганистаном"
+        home = None
+        if not named:
+            home = (
+                x.code if x and x.code in pair else (anchor if not x and anchor in pair else None)
+            )
+        if home is not None:
+            other = pair[1] if pair[0] == home else pair[0]
+            role = _neighbour_role(sa, nb)
+            if x is None and role == "subj":
+                # "Көрші ел ... экономикамызға 1,81 млрд доллар құйды": the neighbour acts
+                return (home, other) if indicator == "import" else (other, home)
+            n = PartyMention(other, nb.start, nb.end, role)
+            h = x if x is not None else PartyMention(home, -1, -1, "subj")
+            a, b = (h, n) if h.start <= n.start else (n, h)
+            return direct(indicator, a, b, (a.code, b.code), reporter)
     if (
         ctx.main_pair
         and len(cand) < 2
@@ -266,6 +288,18 @@ def pick_pair(
         if ctx.single in BLOCS and mutual:
             return (ctx.single, ctx.single)
     return None
+
+
+def _neighbour_role(sa: SentenceAnalysis, nb: Hit) -> str:
+    """The role of "the neighbouring country": the case of the noun after the word
+    ("көрші республикаға": dest), else the preposition before it ("из соседней": src)."""
+    cw = sa.first_hit("discourse.country_word", nb.end)
+    if cw is not None and cw.case in CASE_ROLE:
+        return CASE_ROLE[cw.case]
+    for cat, role in (("role.dest", "dest"), ("role.src", "src"), ("role.with", "with")):
+        if sa.last_hit_ending(cat, nb.start):
+            return role
+    return "subj"
 
 
 def _between(positions: list[int], a: int, b: int) -> bool:

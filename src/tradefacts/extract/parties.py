@@ -13,7 +13,7 @@ from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.rules import by_start_longest
 from tradefacts.lang.lexicon import load_codes
 
-_CASE_ROLE = {
+CASE_ROLE = {
     "dative": "dest",
     "ablative": "src",
     "genitive": "gen",
@@ -101,14 +101,14 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
         if start < covered_until or (blocked and not blocked.isdisjoint(range(start, end))):
             continue
         covered_until = end
-        role = _CASE_ROLE.get(h.case or "", "subj")
+        role = CASE_ROLE.get(h.case or "", "subj")
         if discourse_country_word_at:
             # "ТМҰ елдерінен", "ТМҰ мемлекеттерінің экономикаларына": the case sits on the noun
             for _ in range(2):
                 cw = discourse_country_word_at.get(end)
                 if not cw:
                     break
-                role = _CASE_ROLE.get(cw.case or "", role)
+                role = CASE_ROLE.get(cw.case or "", role)
                 end = cw.end
         # "среди стран СНГ", "MDH davlatlari orasida": a scope, not a party
         if among and (role_among_ending.get(start) or role_among_at.get(end)):

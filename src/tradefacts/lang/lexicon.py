@@ -193,7 +193,7 @@ class Lexicon:
             return found
         singles: dict[tuple[str, Any, str | None], tuple[str, Any, str | None, str, str]] = {}
         multis: list[tuple[Entry, tuple[str, ...]]] = []
-        if tok and (tok[0].isalpha() or tok[0] in "$€₸₽¥%٪'"):
+        if tok and (tok[0].isalpha() or tok[0] in "$€₸₽¥₺£%٪'"):
             by_first = self.by_first
             for k in range(min(len(tok), self.max_stem), 0, -1):
                 entries = by_first.get(tok[:k])
