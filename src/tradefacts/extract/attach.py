@@ -410,11 +410,14 @@ def _scope_stops(sa: SentenceAnalysis) -> set[int]:
     of the categories above starts or ends."""
     stops = set(sa.value_tokens)
     known = _ENDS_SCOPE
+    toks = sa.tokens
     for h in sa.hits:
         cat = h.category
         if known.get(cat) or (cat not in known and _ends_scope(cat)):
             stops.add(h.start)
             stops.add(h.end - 1)
+            if h.end + 1 < len(toks) and toks[h.end].text == "-" and not toks[h.end].space_before:
+                stops.add(h.end + 1)  # an ending after a hyphen: "АҚШ-қа"
     return stops
 
 

@@ -33,6 +33,7 @@ class Context:
     # the last two countries the article paired (a figure's, or a sentence naming just
     # them): what "the two countries" refers to, even after a list of other names
     main_pair: tuple[str, str] | None = None
+    seen: set[str] = field(default_factory=set)  # every party named so far
     single: str | None = None
     single_sent: int = -99
     indicator: str | None = None
@@ -177,6 +178,7 @@ def update_context(
             ctx.single = codes[0]
             ctx.single_sent = si
     for pm in pms:
+        ctx.seen.add(pm.code)
         if pm.partner_of:
             ctx.reporter = pm.code
 

@@ -143,7 +143,13 @@ def _sentence_facts(
     # "Қазақстанның ... Өзбекстанмен - 4,3 млрд, Түркиямен - 4,9 млрд": the list's owner
     sentence_anchor = None
     if local_sets and len({p.code for p in local_sets[0]}) >= 2:
-        first = min(local_sets[0], key=lambda p: p.start)
+        # the owner: a name in the genitive ("of Azerbaijani goods"), else the first one
+        owners = [
+            p
+            for p in local_sets[0]
+            if p.role == "gen" or sa.first_hit("indicator.goods", p.end)  # "Azerbaijani goods"
+        ]
+        first = min(owners or local_sets[0], key=lambda p: p.start)
         # its role belongs to the first figure's clause, not to the later ones
         sentence_anchor = PartyMention(
             first.code, first.start, first.end, "subj", first.weak, first.partner_of, first.listed

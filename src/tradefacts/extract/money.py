@@ -509,6 +509,18 @@ def _increments(sa: SentenceAnalysis, values: list[Value]) -> None:
         ):
             v.increment = True
             continue
+        k = v.end
+        if k < len(sa.tokens) and sa.tokens[k].text in ",(":
+            # "$6.9 billion, or 25.6%, more than", "$6.9 billion (25.6%) more than"
+            k2 = k + 1
+            while k2 < len(sa.tokens) and k2 - k < 6 and sa.tokens[k2].text not in ",)":
+                k2 += 1
+            k = k2 + 1
+        if sa.first_hit("growth.increment_after", k) or sa.first_hit(
+            "growth.increment_after", v.end
+        ):
+            v.increment = True  # "$6.9 billion more than in January-June 2024"
+            continue
         if v.case == "dative":
             k = v.end
             if k < len(sa.tokens) and sa.tokens[k].text == "(":

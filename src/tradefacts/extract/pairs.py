@@ -245,7 +245,17 @@ def pick_pair(
         if partner is None and indicator == "investment" and x.role == "dest":
             return ("WLD", x.code)  # "Кыргызстанга ... инвестиция келди": from abroad
         if partner is None:
-            partner = next((c for c in ranked if c != x.code), None)
+            # the article's most named country, but not one it has not named yet (a
+            # headline sums up what follows)
+            title = sa.sentence.is_title
+            partner = next(
+                (
+                    c
+                    for c in ranked
+                    if c != x.code and (title or c in ctx.seen or any(p.code == c for p in pms))
+                ),
+                None,
+            )
         if partner is None and x.role in ("dest", "src"):
             # "Өзбекстанға экспорт ...": the other side is the country whose language
             # the article is written in, when that language has one

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tradefacts.extract.analysis import SentenceAnalysis
+from tradefacts.extract.tokens import Token
 from tradefacts.extract.rules import by_start_longest
-from tradefacts.lang.lexicon import load_codes
+from tradefacts.lang.lexicon import Hit, load_codes
 
 CASE_ROLE = {
     "dative": "dest",
@@ -71,16 +72,26 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
     party_hits = sa.hits_of("party")
     weak_hits = sa.hits_of("party_weak")
     proper_hits = sa.hits_of("party_proper")
+    toks = sa.tokens
     if proper_hits:
-        toks = sa.tokens
         party_hits = party_hits + [h for h in proper_hits if toks[h.start].text[:1].isupper()]
     if not party_hits and not weak_hits:
         return out
     if blocked is None:
         blocked = currency_tokens(sa)
     # the hits asked about, by the token they start (…_at) or end (…_ending) at
-    discourse_country_word_at, role_among_at, role_investor_word_at = sa.starting(
-        "discourse.country_word", "role.among", "role.investor_word"
+    (
+        discourse_country_word_at,
+        role_among_at,
+        role_investor_word_at,
+        role_buyer_at,
+        role_supplier_at,
+    ) = sa.starting(
+        "discourse.country_word",
+        "role.among",
+        "role.investor_word",
+        "role.buyer_word",
+        "role.supplier_word",
     )
     role_among_ending, role_and_ending, role_article_ending, *preposition_ending = sa.ending(
         "role.among", "role.and", "role.article", *_PREPOSITION_CATEGORIES
@@ -102,6 +113,14 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
             continue
         covered_until = end
         role = CASE_ROLE.get(h.case or "", "subj")
+        if role == "subj" and toks[end - 1].norm.endswith("'s"):
+            role = "gen"  # "Azerbaijan's exports": the owner
+        if h.case is None and end + 1 < len(toks) and toks[end].text == "-":
+            # a case ending after a hyphen: "АҚШ-қа", "ТМҰ-ға", "ABŞ-a", "TDT-yə"
+            glued = _hyphen_case(sa, h, toks[end], toks[end + 1])
+            if glued is not None:
+                role = CASE_ROLE.get(glued, role)
+                end += 2
         if discourse_country_word_at:
             # "ТМҰ елдерінен", "ТМҰ мемлекеттерінің экономикаларына": the case sits on the noun
             for _ in range(2):
@@ -124,6 +143,18 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
                 break
         if role_investor_word_at.get(end):
             role = "src"  # "Chinese investors", "китайские инвестиции в ..."
+        elif role in ("subj", "gen") and (role_buyer_at or role_supplier_at):
+            # "Italy was the main buyer", "Россия осталась главным поставщиком": the
+            # role word shortly after the name (same clause)
+            for k in range(end, min(end + 5, len(sa.tokens))):
+                if role_buyer_at.get(k):
+                    role = "dest"
+                    break
+                if role_supplier_at.get(k):
+                    role = "src"
+                    break
+                if sa.tokens[k].text in ",;:()":
+                    break
         partner_of = (
             role == "gen"
             and h.case != "attributive"  # "xitoylik sheriklar": partners who are Chinese
@@ -142,6 +173,18 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
         weak = h.category == "party_weak"
         out.append(PartyMention(code, start, end, role, weak, partner_of, listed))
     return out
+
+
+def _hyphen_case(sa: SentenceAnalysis, h: Hit, dash: Token, nxt: Token) -> str | None:
+    """The case of an ending written after a hyphen glued to a name, in the name's
+    language ("қа" in "АҚШ-қа": dative); None when it is no ending of that language."""
+    if dash.space_before or nxt.space_before or nxt.kind != "word":
+        return None
+    lang = sa.lexicon.languages[h.lang]
+    if not lang.case_of:
+        return None
+    chain = lang.split_suffixes(nxt.norm)
+    return sa.lexicon.case_of(h.lang, chain) if chain else None
 
 
 def currency_tokens(sa: SentenceAnalysis) -> set[int]:

@@ -206,13 +206,18 @@ def _year_first_date(toks: list[Token], year_words: dict[int, Hit], mh: Hit) -> 
     k = yw.start - 1
     if k >= 0 and toks[k].text == "-" and not toks[k].space_before:
         k -= 1
+    if k >= 1 and toks[k].kind == "word" and len(toks[k].text) <= 4 and toks[k - 1].text == "-":
+        k -= 2  # an ordinal ending between: "2025-ci il 20 oktyabr"
     if k < 0 or toks[k].kind != "num" or _year_of(toks[k].text) is None:
         return None
     return _safe_date(int(toks[k].text), int(mh.payload), day)
 
 
-#: a year followed by a word and a day: where a year-first date may stand
-_YEAR_FIRST = re.compile(r"(?:19|20)\d\d[\s-]{0,2}[^\W\d_]{1,8}[\s,]{1,2}\d{1,2}[\s-]{0,2}[^\W\d_]")
+#: a year followed by a word (maybe after an ordinal ending) and a day: where a
+#: year-first date may stand
+_YEAR_FIRST = re.compile(
+    r"(?:19|20)\d\d(?:-[^\W\d_]{1,4})?[\s-]{0,2}[^\W\d_]{1,8}[\s,]{1,2}\d{1,2}[\s-]{0,2}[^\W\d_]"
+)
 
 
 def _month_before_year(zone: str, year_at: int, lexicon: Lexicon) -> bool:
@@ -442,7 +447,7 @@ def _month_mention(
                 j = yw.end
         elif day_before:
             # "2025 жылғы 1 қаңтардағы", "2024 йил 1 июль": the year before the day
-            y = _year_near(sa, d - 3, d)
+            y = _year_near(sa, d - 5, d)  # "2025-ci il 1 yanvar"
             if y:
                 year, a = y[0], y[1]
         if year:
