@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tradefacts.extract.analysis import SentenceAnalysis
-from tradefacts.extract.tokens import Token
 from tradefacts.extract.rules import by_start_longest
+from tradefacts.extract.tokens import Token
 from tradefacts.lang.lexicon import Hit, load_codes
 
 CASE_ROLE = {
