@@ -123,7 +123,12 @@ def pick_period(
         return None, False, ""  # the sentence names no period
     starts = [w.start for w in values if w is not v]
     # "a year earlier", "годом ранее" shifts only the figure right before it
-    real = [p for p in own if p.kind != "present" and (not p.shift or 0 <= p.start - v.end <= 3)]
+    real = [
+        p
+        for p in own
+        if p.kind != "present"
+        and (not p.shift or 0 <= p.start - v.end <= 3 or 0 <= v.start - p.end <= 2)
+    ]
     # comparison periods belong only to an amount right before them ("against 76,500 t in 2017")
     comp = [
         p

@@ -29,7 +29,7 @@ from tradefacts.extract.attach import (
 from tradefacts.extract.context import Context, Draft, Mentions, update_context
 from tradefacts.extract.money import Value, find_amounts
 from tradefacts.extract.pairs import doc_countries, local_parties, pick_pair
-from tradefacts.extract.parties import PartyMention, find_parties
+from tradefacts.extract.parties import PartyMention, find_parties, region_country
 from tradefacts.extract.periods import (
     find_periods,
     may_name_period,
@@ -154,10 +154,13 @@ def _sentence_facts(
         sentence_anchor = PartyMention(
             first.code, first.start, first.end, "subj", first.weak, first.partner_of, first.listed
         )
+    sentence_unit = None  # the currency of the last figure of this sentence so far
     for vi, v in enumerate(values):
+        if v.unit and v.unit != "t":
+            sentence_unit = v.unit
         if v.increment:
             continue
-        unit = v.unit or ctx.currency
+        unit = v.unit or sentence_unit or ctx.currency
         if unit is None:
             continue
         if excludes and _excluded(sa, v, excludes, cues):
@@ -212,6 +215,9 @@ def _sentence_facts(
             sentence_anchor,
             ranked,
         )
+        if pair is None:
+            continue
+        pair = _region_pair(pair, ctx.main_pair)
         if pair is None:
             continue
         importer = pair[1]
@@ -336,6 +342,26 @@ def _respective_cues(
         out[vi] = kinds[j]
         local_sets[vi] = [p for p in pms if bounds[j] <= p.start < bounds[j + 1]]
     return out
+
+
+def _region_pair(
+    pair: tuple[str, str], main_pair: tuple[str, str] | None
+) -> tuple[str, str] | None:
+    """A region never trades with its own country ("товарооборот республики с соседним
+    регионом КНР — Синьцзяном"): the country's place goes to the other side of the
+    article's pair; two regions of one country are domestic trade (None)."""
+    a, b = pair
+    ca = region_country(a) if "-" in a else None
+    cb = region_country(b) if "-" in b else None
+    if ca is not None and cb is not None and ca == cb:
+        return None
+    for region, country, other_is_b in ((a, ca, True), (b, cb, False)):
+        if country is not None and country == (b if other_is_b else a):
+            if main_pair is None or country not in main_pair:
+                return None
+            partner = main_pair[1] if main_pair[0] == country else main_pair[0]
+            return (region, partner) if other_is_b else (partner, region)
+    return pair
 
 
 def _cues_excluded(indicator: str, cues: list[Hit], excludes: list[Hit]) -> bool:

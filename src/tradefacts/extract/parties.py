@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tradefacts.extract.analysis import SentenceAnalysis
-from tradefacts.extract.rules import by_start_longest
+from tradefacts.extract.rules import BLOCS, by_start_longest
 from tradefacts.extract.tokens import Token
 from tradefacts.lang.lexicon import Hit, load_codes
 
@@ -86,15 +86,27 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
         role_investor_word_at,
         role_buyer_at,
         role_supplier_at,
+        goods_at,
     ) = sa.starting(
         "discourse.country_word",
         "role.among",
         "role.investor_word",
         "role.buyer_word",
         "role.supplier_word",
+        "indicator.goods",
     )
-    role_among_ending, role_and_ending, role_article_ending, *preposition_ending = sa.ending(
-        "role.among", "role.and", "role.article", *_PREPOSITION_CATEGORIES
+    (
+        role_among_ending,
+        role_and_ending,
+        role_article_ending,
+        country_word_ending,
+        *preposition_ending,
+    ) = sa.ending(
+        "role.among",
+        "role.and",
+        "role.article",
+        "discourse.country_word",
+        *_PREPOSITION_CATEGORIES,
     )
     prepositions = [
         (ending, role)
@@ -130,19 +142,30 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
                 role = CASE_ROLE.get(cw.case or "", role)
                 end = cw.end
         # "среди стран СНГ", "MDH davlatlari orasida": a scope, not a party
-        if among and (role_among_ending.get(start) or role_among_at.get(end)):
+        if (
+            among
+            and (role_among_ending.get(start) or role_among_at.get(end))
+            # a bloc or countries ("среди стран СНГ"), not one country's goods ("среди
+            # российских товаров")
+            and (str(h.payload) in BLOCS or end != h.end)
+        ):
             continue
         # prepositions before the name (ru/en)
+        cw_before = country_word_ending.get(start) if country_word_ending else None
         for ending, r in prepositions:
             ph = ending.get(start)
             art = role_article_ending.get(start)
             if ph is None and art is not None:  # "to the EU"
                 ph = ending.get(art.start)
+            if ph is None and cw_before is not None:  # "в страны Евразийского союза"
+                ph = ending.get(cw_before.start)
             if ph:
                 role = r
                 break
         if role_investor_word_at.get(end):
             role = "src"  # "Chinese investors", "китайские инвестиции в ..."
+        elif role in ("subj", "gen") and goods_at.get(end):
+            role = "src"  # "импорт кыргызской продукции", "Azerbaijani goods": their origin
         elif role in ("subj", "gen") and (role_buyer_at or role_supplier_at):
             # "Italy was the main buyer", "Россия осталась главным поставщиком": the
             # role word shortly after the name (same clause)

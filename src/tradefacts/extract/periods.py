@@ -335,6 +335,13 @@ def find_periods(
         # -- N months
         if i not in used and i not in value_tokens:
             cnt, cend = _count_at(toks, number_word_at, i)
+            ye = sa.first_hit("period.years_earlier", cend) if cnt is not None else None
+            if ye is not None and 1 <= cnt <= 10 and cnt == int(cnt):
+                # "двумя годами ранее", "two years earlier": the figure's period, shifted
+                out.append(PeriodMention(i, ye.end, None, "relative", shift=-int(cnt)))
+                used.update(range(i, ye.end))
+                i = ye.end
+                continue
             if cnt is not None and cend < n:
                 mw = sa.first_hit("period.month_word", cend)
                 if mw and 1 <= cnt <= 12 and cnt == int(cnt):
