@@ -42,6 +42,7 @@ class SentenceAnalysis:
     hit_starts: set[int] = field(init=False)  # tokens where some lexicon phrase starts
     value_tokens: set[int] = field(init=False)
     periods: list = field(init=False)  # filled by the period stage
+    domestic: list[int] = field(init=False)  # tokens of places inside a country (cities)
     # category -> (longest hit by start, by end, all hits); in C the two dicts are built
     # when a stage first asks for them (None until then): use index(), not this dict
     _cat_index: dict[str, tuple[dict[int, Hit], dict[int, Hit], list[Hit]]] = field(
@@ -57,6 +58,7 @@ class SentenceAnalysis:
         self.lexicon = lexicon
         self.value_tokens = set()
         self.periods = []
+        self.domestic = []
         self._cat_index = {}
         self._breaks = None
         self.cues = None

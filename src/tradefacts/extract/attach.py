@@ -385,6 +385,7 @@ _NOT_PRODUCT = (
     "party",
     "party_weak",
     "party_proper",
+    "party_acronym",
     "role",
     "period",
     "month",

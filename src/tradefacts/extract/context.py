@@ -13,7 +13,7 @@ from typing import NamedTuple
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.attach import cue_indicator, indicator_cues
 from tradefacts.extract.money import Percent, Value
-from tradefacts.extract.pairs import anchor_of_pair, distinct_parties
+from tradefacts.extract.pairs import anchor_of_pair, distinct_parties, home_country
 from tradefacts.extract.parties import PartyMention, region_country
 from tradefacts.extract.periods import PeriodMention
 from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
@@ -34,6 +34,9 @@ class Context:
     # them): what "the two countries" refers to, even after a list of other names
     main_pair: tuple[str, str] | None = None
     seen: set[str] = field(default_factory=set)  # every party named so far
+    # the country of the article's language (told once, when first needed)
+    home: str | None = None
+    home_known: bool = False
     single: str | None = None
     single_sent: int = -99
     indicator: str | None = None
@@ -169,6 +172,10 @@ def update_context(
                 ctx.pair_sent = si
             elif ctx.pair and codes[0] not in ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
                 keep = anchor_of_pair(ctx.pair, anchor, ctx.reporter)
+                if ctx.reporter not in ctx.pair and codes[0] not in BLOCS:
+                    home = home_country(m.sa, codes[0], ctx)
+                    if home in ctx.pair:
+                        keep = home
                 if keep != "WLD":
                     ctx.pair = (keep, codes[0])
                     ctx.pair_sent = si

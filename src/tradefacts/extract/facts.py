@@ -193,6 +193,8 @@ def _sentence_facts(
             continue  # a plant's capacity in tonnes is no investment figure
         # parties
         local = local_sets[vi]
+        if not local and sa.domestic and _domestic_near(sa.domestic, values, vi):
+            continue  # "Бишкек шаарына – 340 млн доллар": a city's figure, no pair
         cue_indicator = indicator
         if prev_pair and not local and {prev_cue, indicator} == {"export", "import"}:
             prev_pair = (prev_pair[1], prev_pair[0])  # "экспорт ... , а импорт ...": the other way
@@ -220,6 +222,8 @@ def _sentence_facts(
         pair = _region_pair(pair, ctx.main_pair)
         if pair is None:
             continue
+        if indicator == "investment" and _domestic_region(pair, local, anchor):
+            continue  # investment into a region of the country with no source named
         importer = pair[1]
         if indicator == "import" and (
             (relabelled and pair == prev_pair)
@@ -362,6 +366,23 @@ def _region_pair(
             partner = main_pair[1] if main_pair[0] == country else main_pair[0]
             return (region, partner) if other_is_b else (partner, region)
     return pair
+
+
+def _domestic_near(domestic: list[int], values: list[Value], vi: int) -> bool:
+    """Does a city stand between the previous figure and the next one?"""
+    lo = values[vi - 1].end if vi > 0 else -1
+    hi = values[vi + 1].start if vi + 1 < len(values) else 10**9
+    return any(lo <= k < hi for k in domestic)
+
+
+def _domestic_region(pair: tuple[str, str], local: list[PartyMention], anchor: str | None) -> bool:
+    """Is one side a region of the article's country, the other not named with the
+    figure ("Тошкент шаҳри (2,4 млрд доллар)" after a list of investor countries)?"""
+    named = {p.code for p in local}
+    for c, other in (pair, pair[::-1]):
+        if "-" in c and region_country(c) == anchor and other not in named:
+            return True
+    return False
 
 
 def _cues_excluded(indicator: str, cues: list[Hit], excludes: list[Hit]) -> bool:

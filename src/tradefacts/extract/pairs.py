@@ -177,14 +177,16 @@ def pick_pair(
             return with_world(indicator, x.code)
         if x.code in BLOCS and mutual:
             return (x.code, x.code)
-        strong = sa.breaks()[1]
+        weak, strong = sa.breaks()
         others = [
             p
             for p in distinct_parties(pms)
             if p.code != x.code
             and p not in all_local
-            # not from another clause ("..., ал Қырғызстанмен тауар айналымы төмендеді")
+            # not from another clause ("..., ал Қырғызстанмен тауар айналымы төмендеді",
+            # "– 401,6 млн доллар, андан кийин Казакстан ...")
             and not _between(strong, min(p.end, v.end), max(p.start, v.start))
+            and not (p.start >= v.end and _between(weak, v.end, p.start))
         ]
         if vi > 0 and sentence_anchor and sentence_anchor.code != x.code:
             others = [sentence_anchor]
@@ -232,7 +234,7 @@ def pick_pair(
                 if reporter not in ctx.pair and x.code not in BLOCS:
                     # a new partner of the running pair pairs with the country whose
                     # language the article is in, when that is one of the two
-                    home = _home_country(sa, x.code)
+                    home = home_country(sa, x.code, ctx)
                     if home in ctx.pair:
                         partner = home
                 if "-" in x.code and partner == region_country(x.code):
@@ -259,7 +261,7 @@ def pick_pair(
         if partner is None and x.role in ("dest", "src"):
             # "Өзбекстанға экспорт ...": the other side is the country whose language
             # the article is written in, when that language has one
-            partner = _home_country(sa, x.code)
+            partner = home_country(sa, x.code, ctx)
         if partner is None or partner == x.code:
             if indicator in ("export", "import"):
                 return with_world(indicator, x.code)
@@ -282,6 +284,12 @@ def pick_pair(
     # no party near the amount
     if vi > 0 and prev_pair:
         return prev_pair
+    if world and indicator == "investment":
+        # "өлкөдөгү чет элдик түз инвестициялар 7,3 млрд": foreign investment into the
+        # country of the article's language, or the one it names most
+        target = home_country(sa, "", ctx) or anchor
+        if target and target in ctx.seen:
+            return ("WLD", target)
     if ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
         if world and "WLD" not in ctx.pair and ctx.single:
             return with_world(indicator, ctx.single)
@@ -322,15 +330,22 @@ def _near(hits: list[Hit], v: Value, dist: int) -> bool:
     return any(abs(h.start - v.start) <= dist for h in hits)
 
 
-def _home_country(sa: SentenceAnalysis, exclude: str) -> str | None:
+def home_country(sa: SentenceAnalysis, exclude: str, ctx: Context | None = None) -> str | None:
     """The home country of the sentence's language (``meta.home``), if it has one.
 
-    Rarely needed, so the language is told here and only here."""
-    from tradefacts.lang.detect import detect_language
+    Rarely needed, so the language is told here and only here, once per article when a
+    context is given."""
+    if ctx is not None and ctx.home_known:
+        home = ctx.home
+    else:
+        from tradefacts.lang.detect import detect_language
 
-    lang = sa.lexicon.languages.get(detect_language(sa.sentence.text))
-    home = lang.raw.get("meta", {}).get("home") if lang else None
-    return str(home) if home and home != exclude else None
+        lang = sa.lexicon.languages.get(detect_language(sa.sentence.text))
+        found = lang.raw.get("meta", {}).get("home") if lang else None
+        home = str(found) if found else None
+        if ctx is not None:
+            ctx.home, ctx.home_known = home, True
+    return home if home != exclude else None
 
 
 def with_world(indicator: str, x: str) -> tuple[str, str]:

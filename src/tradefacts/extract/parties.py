@@ -75,6 +75,10 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
     toks = sa.tokens
     if proper_hits:
         party_hits = party_hits + [h for h in proper_hits if toks[h.start].text[:1].isupper()]
+    acronym_hits = sa.hits_of("party_acronym")
+    if acronym_hits:
+        # an acronym with an ending glued on counts only in capitals ("ТМУга", not "шоссе")
+        party_hits = party_hits + [h for h in acronym_hits if toks[h.start].text[:3].isupper()]
     if not party_hits and not weak_hits:
         return out
     if blocked is None:
@@ -87,6 +91,7 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
         role_buyer_at,
         role_supplier_at,
         goods_at,
+        city_at,
     ) = sa.starting(
         "discourse.country_word",
         "role.among",
@@ -94,18 +99,21 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
         "role.buyer_word",
         "role.supplier_word",
         "indicator.goods",
+        "discourse.city_word",
     )
     (
         role_among_ending,
         role_and_ending,
         role_article_ending,
         country_word_ending,
+        city_ending,
         *preposition_ending,
     ) = sa.ending(
         "role.among",
         "role.and",
         "role.article",
         "discourse.country_word",
+        "discourse.city_word",
         *_PREPOSITION_CATEGORIES,
     )
     prepositions = [
@@ -194,6 +202,9 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
         art = role_article_ending.get(start)  # "and the United States"
         listed = role_and_ending.get(art.start if art else start) is not None
         weak = h.category == "party_weak"
+        if weak and (city_at.get(end) or city_ending.get(start)):
+            sa.domestic.append(start)
+            continue  # "Бишкек шаарына", "город Ташкент": the city, not its country
         out.append(PartyMention(code, start, end, role, weak, partner_of, listed))
     return out
 

@@ -394,6 +394,16 @@ def _load_language(code: str, raw: dict[str, Any], lex: Lexicon) -> None:
                     # "~astana": a capital standing for its country, a weaker mention
                     _add_phrase(lex, code, "party_weak", payload, phrase[1:])
                     continue
+                if (
+                    section == "party"
+                    and phrase.endswith("=")
+                    and len(phrase) >= 4
+                    and phrase[:-1].isupper()
+                    and phrase[:-1].isalpha()
+                    and code in _SUFFIXED_ACRONYMS
+                ):
+                    # "ТМУ=": also "ТМУга", "MDHga" with an ending, when written in capitals
+                    _add_phrase(lex, code, "party_acronym", payload, phrase[:-1])
                 if section == "party" and phrase.startswith("^"):
                     # "^қатар": a name only when capitalised (Kazakh "сонымен қатар" is
                     # "moreover", Kyrgyz "бир катар" is "a number of")
@@ -402,6 +412,12 @@ def _load_language(code: str, raw: dict[str, Any], lex: Lexicon) -> None:
                 _add_phrase(lex, code, category, payload, phrase)
     for a in meta.get("abbreviations", []):
         lex.abbreviations = lex.abbreviations | {norm(a)}
+
+
+#: languages that glue case endings to acronyms ("ТМУга", "AQSHga", "ТМҰ-ға" has a hyphen)
+_SUFFIXED_ACRONYMS = frozenset(
+    {"kk", "ky", "uz-Cyrl", "uz-Latn", "kaa", "kk-Latn", "tk", "tr", "az"}
+)
 
 
 def _add_phrase(lex: Lexicon, lang: str, category: str, payload: Any, phrase: str) -> None:
