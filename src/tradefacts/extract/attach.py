@@ -133,7 +133,11 @@ def pick_period(
     comp = [
         p
         for p in allp
-        if p.comparison and 0 <= p.comparison_cue <= v.start and 0 <= p.start - v.end <= 3
+        if p.comparison
+        and p.comparison_cue >= 0
+        and (p.comparison_cue <= v.start or v.end <= p.comparison_cue <= p.start)
+        and 0 <= p.start - v.end <= 6
+        and not _any_in(starts, v.end, p.start)
     ]
     pre = [
         p
@@ -173,14 +177,14 @@ def pick_period(
     elif first_post:
         chosen = first_post
     elif real:
-        before = [
-            p
-            for p in real
-            if p.end <= v.start
-            and not (_trails_value(sa, values, v, p) and clause_break(sa, p.end, v.start))
-        ]
+        before = [p for p in real if p.end <= v.start]
         if before:
             chosen = max(before, key=lambda p: p.end)
+            if _trails_value(sa, values, v, chosen) and clause_break(sa, chosen.end, v.start):
+                # another figure's period across a clause: this one shares it when it is
+                # reported alike ("..., while Kyrgyz statistics show $3.2 billion"), not
+                # when it is a goal (facts drops it for targets and forecasts)
+                return chosen.value, True, "trailing"
             if chosen.kind in ("year", "year_end") and any(
                 chosen.end <= h.start < v.start for h in including
             ):
@@ -196,6 +200,13 @@ def pick_period(
             others = [p for p in own if not p.shift and p.value and p.kind != "present"]
             base = others[0].value if others else ctx_period
         return shift_period(base, chosen.shift), True, "relative-shift"
+    if chosen.comparison and chosen.kind == "year" and chosen.value:
+        same = sa.any_hit("period.same_period", chosen.start - 6, chosen.start)
+        base = next((p for p in real if not p.comparison and p.value and "-" in p.value), None)
+        if same and base is not None:
+            # "against $968.3 million in the same period of 2024": January-July 2024
+            years = int(chosen.value[:4]) - int(base.value.lstrip(".")[:4])
+            return shift_period(base.value, years), True, "comparison"
     return chosen.value, True, "comparison" if chosen.comparison else chosen.kind
 
 

@@ -254,6 +254,8 @@ def _sentence_facts(
         status = pick_status(
             sa, v, live, targets, weak_targets, forecasts, period_kind, period, ctx.pub
         )
+        if period_kind == "trailing" and status != "actual":
+            period, has_own = None, True  # "... in 2022, and ... raising it to $30 billion"
         if not has_own:
             if status == "actual" and ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW:
                 period = ctx.period
@@ -377,7 +379,11 @@ def _domestic_near(domestic: list[int], values: list[Value], vi: int) -> bool:
 
 def _domestic_region(pair: tuple[str, str], local: list[PartyMention], anchor: str | None) -> bool:
     """Is one side a region of the article's country, the other not named with the
-    figure ("Тошкент шаҳри (2,4 млрд доллар)" after a list of investor countries)?"""
+    figure ("Тошкент шаҳри (2,4 млрд доллар)" after a list of investor countries), or is
+    it foreign investment into a region ("investments worth $1.3 billion were utilized in
+    the region")?"""
+    if pair[0] == "WLD" and "-" in pair[1]:
+        return True
     named = {p.code for p in local}
     for c, other in (pair, pair[::-1]):
         if "-" in c and region_country(c) == anchor and other not in named:
@@ -472,8 +478,13 @@ def _same_figure(a: Fact, b: Fact) -> bool:
         return lo == 0
     if (hi - lo) / hi <= 0.005:
         return True
-    rounded = b if b.value == lo else a
-    return rounded.bound in ("gt", "approx") and (hi - lo) / hi <= 0.05
+    if (hi - lo) / hi > 0.05:
+        return False
+    # the rounded statement: "more than" below the exact figure, "about" either side
+    # ("жуықтады" 9 bn in the headline, 8.9 bn in the body)
+    low = b if b.value == lo else a
+    high = a if low is b else b
+    return low.bound in ("gt", "approx") or high.bound in ("lt", "approx")
 
 
 def _lead_period(analyses: list[SentenceAnalysis], si: int) -> str | None:

@@ -510,7 +510,9 @@ def _increments(sa: SentenceAnalysis, values: list[Value]) -> None:
             v.increment = True
             continue
         k = v.end
-        if k < len(sa.tokens) and sa.tokens[k].text in ",(":
+        if k < len(sa.tokens) and sa.tokens[k].text == ")":
+            k += 1  # "31.4 percent (or $20.7 million) more than"
+        elif k < len(sa.tokens) and sa.tokens[k].text in ",(":
             # "$6.9 billion, or 25.6%, more than", "$6.9 billion (25.6%) more than"
             k2 = k + 1
             while k2 < len(sa.tokens) and k2 - k < 6 and sa.tokens[k2].text not in ",)":

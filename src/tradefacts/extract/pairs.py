@@ -174,9 +174,22 @@ def pick_pair(
             and si - ctx.pair_sent <= 1
             and not _near(world, v, 12)
         ):
+            if indicator == "investment" and x.role == "src":
+                # "the Netherlands remained the largest source of FDI": the source of the
+                # foreign investment the article's country receives
+                target = home_country(sa, x.code, ctx) or (anchor if anchor != x.code else None)
+                if target and target in ctx.seen:
+                    return (x.code, target)
             return with_world(indicator, x.code)
-        if x.code in BLOCS and mutual:
-            return (x.code, x.code)
+        if (
+            x.code in BLOCS
+            and mutual
+            and (
+                x.role not in ("with", "dest", "src")
+                or sa.any_hit("discourse.member_word", x.end, x.end + 3)
+            )
+        ):
+            return (x.code, x.code)  # not "ЕАЭО елдерімен өзара сауда": someone's partner
         weak, strong = sa.breaks()
         others = [
             p

@@ -158,6 +158,8 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
             and (str(h.payload) in BLOCS or end != h.end)
         ):
             continue
+        if str(h.payload) in BLOCS and h.case in ("locative", "adjectival"):
+            continue  # "Орталық Азиядағы ең ірі серіктес": where, not a party
         # prepositions before the name (ru/en)
         cw_before = country_word_ending.get(start) if country_word_ending else None
         for ending, r in prepositions:
