@@ -37,6 +37,7 @@ class Context:
     # the country of the article's language (told once, when first needed)
     home: str | None = None
     home_known: bool = False
+    sample: str = ""  # the start of the article, to tell its language by
     single: str | None = None
     single_sent: int = -99
     indicator: str | None = None

@@ -63,7 +63,7 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     parties = [find_parties(sa) for sa in analyses]
     ranked = doc_countries(parties)
     anchor = ranked[0] if ranked else None
-    ctx = Context(pub=pub)
+    ctx = Context(pub=pub, sample=text[:400])
     drafts: list[Draft] = []
     for si, (sa, (values, percents), pms) in enumerate(
         zip(analyses, amounts, parties, strict=True)

@@ -114,21 +114,28 @@ def pick_pair(
     if transit:
         one = cand[0].code if cand else (ctx.single or anchor)
         return (one, "WLD") if one else None
-    if ctx.main_pair and len(cand) < 2 and sa.hits_of("discourse.neighbour"):
+    nb = _neighbour_of(sa, values, vi) if len(cand) < 2 else None
+    if nb is not None:
         # "көрші республикаға", "импорт из соседней республики": the other country of
-        # the article's pair, with the role its own case or preposition gives it
-        pair = ctx.main_pair
-        x = cand[0] if cand else None
-        nb = sa.hits_of("discourse.neighbour")[0]
+        # the article's pair (of this sentence's last figure, else the article's), seen
+        # from the article's own country, with the role its case or preposition gives it
+        pair = prev_pair if prev_pair and "WLD" not in prev_pair else ctx.main_pair
         named = any(p.start in (nb.end, nb.end + 1) for p in pms)  # "с соседним Афганистаном"
+        x = cand[0] if cand else None
         home = None
-        if not named:
-            home = (
-                x.code if x and x.code in pair else (anchor if not x and anchor in pair else None)
-            )
-        if home is not None:
+        if pair is not None and not named:
+            lang_home = home_country(sa, "", ctx)
+            if lang_home in pair:
+                home = lang_home
+            elif x is not None and x.code in pair:
+                home = x.code
+            elif x is None and anchor in pair:
+                home = anchor
+        if home is not None and pair is not None:
             other = pair[1] if pair[0] == home else pair[0]
             role = _neighbour_role(sa, nb)
+            if x is not None and x.code == other:
+                x = None  # the neighbour named again ("Қозоғистон ҳиссасига ... қўшни мамлакатдан")
             if x is None and role == "subj":
                 # "Көрші ел ... экономикамызға 1,81 млрд доллар құйды": the neighbour acts
                 return (home, other) if indicator == "import" else (other, home)
@@ -214,9 +221,12 @@ def pick_pair(
         partner = None
         if (
             indicator in ("export", "import")
-            and si - ctx.pair_sent > 2
+            and (si - ctx.pair_sent > 2 or (ctx.pair is not None and x.code not in ctx.pair))
             and (
-                (indicator == "export" and x.role in ("src", "gen"))
+                (
+                    indicator == "export"
+                    and (x.role in ("src", "gen") or (x.role == "subj" and x.code == anchor))
+                )
                 or (indicator == "import" and x.role in ("gen", "dest"))
             )
         ):
@@ -321,6 +331,27 @@ def pick_pair(
     return None
 
 
+def _neighbour_of(sa: SentenceAnalysis, values: list[Value], vi: int) -> Hit | None:
+    """The "neighbouring country" word among the figure's own words (since the previous
+    figure, before the next one), if any."""
+    found = sa.hits_of("discourse.neighbour")
+    if not found:
+        return None
+    v = values[vi]
+    lo = values[vi - 1].end if vi > 0 else -1
+    hi = values[vi + 1].start if vi + 1 < len(values) else 10**9
+    weak = sa.breaks()[0]
+    return next(
+        (
+            h
+            for h in found
+            if lo <= h.start < v.start
+            or (v.end <= h.start < hi and not _between(weak, v.end, h.start))
+        ),
+        None,
+    )
+
+
 def _neighbour_role(sa: SentenceAnalysis, nb: Hit) -> str:
     """The role of "the neighbouring country": the case of the noun after the word
     ("көрші республикаға": dest), else the preposition before it ("из соседней": src)."""
@@ -346,14 +377,15 @@ def _near(hits: list[Hit], v: Value, dist: int) -> bool:
 def home_country(sa: SentenceAnalysis, exclude: str, ctx: Context | None = None) -> str | None:
     """The home country of the sentence's language (``meta.home``), if it has one.
 
-    Rarely needed, so the language is told here and only here, once per article when a
-    context is given."""
+    Rarely needed, so the language is told here and only here: once per article, from the
+    start of its text, when a context is given."""
     if ctx is not None and ctx.home_known:
         home = ctx.home
     else:
         from tradefacts.lang.detect import detect_language
 
-        lang = sa.lexicon.languages.get(detect_language(sa.sentence.text))
+        sample = ctx.sample if ctx is not None and ctx.sample else sa.sentence.text
+        lang = sa.lexicon.languages.get(detect_language(sample))
         found = lang.raw.get("meta", {}).get("home") if lang else None
         home = str(found) if found else None
         if ctx is not None:
