@@ -353,6 +353,11 @@ def product_of(sa: SentenceAnalysis, v: Value, cues: list[Hit]) -> str | None:
     if v.unit == "t":
         stops = _scope_stops(sa)
         words = _product_words(sa, v.end, +1, stops)
+        if not words:
+            # "1,74 млн тонн казахстанской пшеницы": the goods after their origin
+            origin = sa.first_hit("party", v.end)
+            if origin is not None:
+                words = _product_words(sa, origin.end, +1, stops)
     if not words:
         cue = None
         before = [h for h in cues if h.end <= v.start and cue_indicator(h) in ("export", "import")]

@@ -38,6 +38,7 @@ class Context:
     home: str | None = None
     home_known: bool = False
     sample: str = ""  # the start of the article, to tell its language by
+    last_bloc: str | None = None  # what "the Union", "the Organization" refer to
     single: str | None = None
     single_sent: int = -99
     indicator: str | None = None
@@ -187,6 +188,8 @@ def update_context(
             ctx.single_sent = si
     for pm in pms:
         ctx.seen.add(pm.code)
+        if pm.code in BLOCS and pm.code not in ("WLD", "CA"):
+            ctx.last_bloc = pm.code
         if pm.partner_of:
             ctx.reporter = pm.code
 

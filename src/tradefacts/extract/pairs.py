@@ -107,6 +107,12 @@ def pick_pair(
 ) -> tuple[str, str] | None:
     ranked = ranked or []
     cand = distinct_parties(local)
+    if ctx.last_bloc and len(cand) < 2 and all(p.code != ctx.last_bloc for p in cand):
+        # "со странами союза", "Ұйымға мүше мемлекеттер": the bloc named last
+        bw = _in_figure_words(sa, sa.hits_of("discourse.bloc_word"), values, vi)
+        if bw is not None and not any(p.start <= bw.start < p.end for p in pms):
+            role = CASE_ROLE.get(bw.case or "", "") or _neighbour_role(sa, bw)
+            cand = [*cand, PartyMention(ctx.last_bloc, bw.start, bw.end, role)]
     reporter = ctx.reporter
     for p in pms:
         if p.partner_of:
@@ -332,9 +338,15 @@ def pick_pair(
 
 
 def _neighbour_of(sa: SentenceAnalysis, values: list[Value], vi: int) -> Hit | None:
-    """The "neighbouring country" word among the figure's own words (since the previous
-    figure, before the next one), if any."""
-    found = sa.hits_of("discourse.neighbour")
+    """The "neighbouring country" word among the figure's own words, if any."""
+    return _in_figure_words(sa, sa.hits_of("discourse.neighbour"), values, vi)
+
+
+def _in_figure_words(
+    sa: SentenceAnalysis, found: list[Hit], values: list[Value], vi: int
+) -> Hit | None:
+    """The first of ``found`` among the figure's own words: since the previous figure and
+    before it, or after it in its clause, before the next figure."""
     if not found:
         return None
     v = values[vi]
