@@ -110,7 +110,8 @@ def pick_pair(
     if ctx.last_bloc and len(cand) < 2 and all(p.code != ctx.last_bloc for p in cand):
         # "со странами союза", "Ұйымға мүше мемлекеттер": the bloc named last
         bw = _in_figure_words(sa, sa.hits_of("discourse.bloc_word"), values, vi)
-        if bw is not None and not any(p.start <= bw.start < p.end for p in pms):
+        if bw is not None and not any(p.start <= bw.start <= p.end + 1 for p in pms):
+            # (not the word of a name: "Yevropa Ittifoqi", "ТМҰ елдері, ұйымы")
             role = CASE_ROLE.get(bw.case or "", "") or _neighbour_role(sa, bw)
             cand = [*cand, PartyMention(ctx.last_bloc, bw.start, bw.end, role)]
     reporter = ctx.reporter
@@ -209,6 +210,7 @@ def pick_pair(
             for p in distinct_parties(pms)
             if p.code != x.code
             and p not in all_local
+            and not p.listed  # "Казакстан (63 млн доллар) жана Нидерланд": the next item
             # not from another clause ("..., ал Қырғызстанмен тауар айналымы төмендеді",
             # "– 401,6 млн доллар, андан кийин Казакстан ...")
             and not _between(strong, min(p.end, v.end), max(p.start, v.start))

@@ -268,6 +268,7 @@ _STARTERS = (
     "period.quarter",
     "period.last_year",
     "period.this_year",
+    "period.next_year",
     "period.year_earlier",
     "period.present",
 )
@@ -605,7 +606,7 @@ def _year_mention(sa: SentenceAnalysis, i: int, y: int) -> PeriodMention:
 
 def _relative_mention(sa: SentenceAnalysis, i: int, pub: dt.date | None) -> PeriodMention | None:
     """ "last year", "this year", "a year earlier", "now" starting at token ``i``."""
-    for cat, delta in (("period.last_year", -1), ("period.this_year", 0)):
+    for cat, delta in (("period.last_year", -1), ("period.this_year", 0), ("period.next_year", 1)):
         h = sa.first_hit(cat, i)
         if h:
             val = f"{pub.year + delta}" if pub else None
