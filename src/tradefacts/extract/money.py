@@ -529,6 +529,13 @@ def _increments(sa: SentenceAnalysis, values: list[Value]) -> None:
                 while k < len(sa.tokens) and sa.tokens[k].text != ")":
                     k += 1
                 k += 1
+            elif sa.first_hit("role.or", k):
+                # "6,2 млрд долларга ёки 16,1 фоизга кўп": the same change as a percentage
+                for j in range(k + 1, min(k + 5, len(sa.tokens))):
+                    pct = sa.first_hit("growth.percent", j)
+                    if pct is not None and sa.tokens[j - 1].kind == "num":
+                        k = _glued_ending(sa, pct.end, pct.case)[0]
+                        break
             if sa.first_hit("growth.increment_post", k):
                 v.increment = True
 
