@@ -110,9 +110,19 @@ def pick_pair(
     if ctx.last_bloc and len(cand) < 2 and all(p.code != ctx.last_bloc for p in cand):
         # "со странами союза", "Ұйымға мүше мемлекеттер": the bloc named last
         bw = _in_figure_words(sa, sa.hits_of("discourse.bloc_word"), values, vi)
-        if bw is not None and not any(p.start <= bw.start <= p.end + 1 for p in pms):
-            # (not the word of a name: "Yevropa Ittifoqi", "ТМҰ елдері, ұйымы")
-            role = CASE_ROLE.get(bw.case or "", "") or _neighbour_role(sa, bw)
+        if (
+            bw is not None
+            # not the word of a name: "Yevropa Ittifoqi", "ТМҰ елдері, ұйымы"
+            and not any(p.start <= bw.start <= p.end + 1 for p in pms)
+            # not a scope: "Одақ елдерінің ішінде" (but "ұйым ішіндегі": within it)
+            and not (
+                sa.first_hit("discourse.country_word", bw.end)
+                and sa.any_hit("role.among", bw.end + 1, bw.end + 3)
+            )
+        ):
+            # the case of the word itself ("Ұйымға"); a preposition says little here
+            # ("в союзе" is where, not whither)
+            role = CASE_ROLE.get(bw.case or "", "subj")
             cand = [*cand, PartyMention(ctx.last_bloc, bw.start, bw.end, role)]
     reporter = ctx.reporter
     for p in pms:
@@ -188,13 +198,22 @@ def pick_pair(
             and si - ctx.pair_sent <= 1
             and not _near(world, v, 12)
         ):
-            if indicator == "investment" and x.role == "src":
+            if indicator == "investment" and x.role in ("src", "subj"):
                 # "the Netherlands remained the largest source of FDI": the source of the
                 # foreign investment the article's country receives
                 target = home_country(sa, x.code, ctx) or (anchor if anchor != x.code else None)
                 if target and target in ctx.seen:
                     return (x.code, target)
             return with_world(indicator, x.code)
+        if (
+            x.code in BLOCS
+            and si == 0
+            and sa.sentence.is_title
+            and indicator == "turnover"
+            and len(distinct_parties(pms)) == 1
+            and x.role in ("subj", "gen")
+        ):
+            return (x.code, x.code)  # a headline's "OTS trade exceeds $50 billion"
         if (
             x.code in BLOCS
             and mutual

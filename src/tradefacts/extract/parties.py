@@ -160,6 +160,8 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
             continue
         if str(h.payload) in BLOCS and h.case in ("locative", "adjectival"):
             continue  # "Орталық Азиядағы ең ірі серіктес": where, not a party
+        if _in_quoted_name(toks, start, end):
+            continue  # "«Орталық Азия» халықаралық орталығы": a name of something else
         # prepositions before the name (ru/en)
         cw_before = country_word_ending.get(start) if country_word_ending else None
         for ending, r in prepositions:
@@ -209,6 +211,21 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
             continue  # "Бишкек шаарына", "город Ташкент": the city, not its country
         out.append(PartyMention(code, start, end, role, weak, partner_of, listed))
     return out
+
+
+_OPENING_QUOTES = '«"“„'
+_CLOSING_QUOTES = '»"”“'
+
+
+def _in_quoted_name(toks: list[Token], start: int, end: int) -> bool:
+    """Does the name open a quoted title of several words ("«Орталық Азия» орталығы",
+    "«Qazaqstan Temir Joly»")? A name quoted alone is still a name."""
+    if start == 0 or toks[start - 1].text not in _OPENING_QUOTES:
+        return False
+    for k in range(end, min(end + 6, len(toks))):
+        if toks[k].text in _CLOSING_QUOTES:
+            return k > end or (k + 1 < len(toks) and toks[k + 1].kind == "word")
+    return False
 
 
 def _hyphen_case(sa: SentenceAnalysis, h: Hit, dash: Token, nxt: Token) -> str | None:
