@@ -253,7 +253,10 @@ def pick_status(
         if 0 <= idx < len(live) - 1:
             nxt = live[idx + 1]
             # "5 млрд долларга ва 10 млрд долларга етказиш": one verb for both
-            joined = sa.any_hit("role.and", v.end, nxt.start) and nxt.start - v.end <= 4
+            joined = (sa.any_hit("role.and", v.end, nxt.start) and nxt.start - v.end <= 4) or (
+                # "10 млрд долларға, ал ұзақ мерзімде 15 млрд долларға жеткізу": both "to"
+                v.case == "dative" and nxt.case == "dative" and nxt.start - v.end <= 8
+            )
             if joined and any(
                 cue_distance(h, nxt) <= 12 and _nearest(live, h) is nxt for h in targets
             ):

@@ -39,6 +39,7 @@ class Context:
     home_known: bool = False
     sample: str = ""  # the start of the article, to tell its language by
     last_bloc: str | None = None  # what "the Union", "the Organization" refer to
+    last_region: str | None = None  # what "the region" refers to (Central Asia, Xinjiang)
     single: str | None = None
     single_sent: int = -99
     indicator: str | None = None
@@ -190,6 +191,8 @@ def update_context(
         ctx.seen.add(pm.code)
         if pm.code in BLOCS and pm.code not in ("WLD", "CA"):
             ctx.last_bloc = pm.code
+        elif pm.code == "CA" or ("-" in pm.code and region_country(pm.code) != anchor):
+            ctx.last_region = pm.code
         if pm.partner_of:
             ctx.reporter = pm.code
 

@@ -124,6 +124,17 @@ def pick_pair(
             # ("в союзе" is where, not whither)
             role = CASE_ROLE.get(bw.case or "", "subj")
             cand = [*cand, PartyMention(ctx.last_bloc, bw.start, bw.end, role)]
+    if ctx.last_region and len(cand) < 2 and all(p.code != ctx.last_region for p in cand):
+        # "Хитойнинг минтақага экспорти", "mintaqa bilan tovar ayirboshlash": the region
+        # named last
+        rw = _in_figure_words(sa, sa.hits_of("discourse.region_word"), values, vi)
+        if (
+            rw is not None
+            and not any(p.start <= rw.start <= p.end + 1 for p in pms)
+            and rw.case not in ("locative", "adjectival")  # "Mintaqadagi asosiy hamkor"
+        ):
+            role = CASE_ROLE.get(rw.case or "", "") or _neighbour_role(sa, rw)
+            cand = [*cand, PartyMention(ctx.last_region, rw.start, rw.end, role)]
     reporter = ctx.reporter
     for p in pms:
         if p.partner_of:

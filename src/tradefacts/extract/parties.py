@@ -147,6 +147,10 @@ def find_parties(sa: SentenceAnalysis, blocked: set[int] | None = None) -> list[
                 cw = discourse_country_word_at.get(end)
                 if not cw:
                     break
+                if h.case == "genitive" and cw.suffix in sa.lexicon.languages[cw.lang].case_of:
+                    # "Хитойнинг минтақага экспорти": a bare case ending, no possessive
+                    # ("Қазақстанның экономикасына"): another phrase
+                    break
                 role = CASE_ROLE.get(cw.case or "", role)
                 end = cw.end
         # "среди стран СНГ", "MDH davlatlari orasida": a scope, not a party
