@@ -40,6 +40,7 @@ class Context:
     sample: str = ""  # the start of the article, to tell its language by
     last_bloc: str | None = None  # what "the Union", "the Organization" refer to
     last_region: str | None = None  # what "the region" refers to (Central Asia, Xinjiang)
+    counts: dict[str, int] = field(default_factory=dict)  # mentions of each country
     single: str | None = None
     single_sent: int = -99
     indicator: str | None = None

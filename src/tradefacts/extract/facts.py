@@ -61,9 +61,9 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     decimal_comma = _decimal_comma(text) if _point_in_numbers(analyses) else True
     amounts = [find_amounts(sa, decimal_comma) for sa in analyses]
     parties = [find_parties(sa) for sa in analyses]
-    ranked = doc_countries(parties)
+    ranked, counts = doc_countries(parties)
     anchor = ranked[0] if ranked else None
-    ctx = Context(pub=pub, sample=text[:400])
+    ctx = Context(pub=pub, sample=text[:400], counts=counts)
     drafts: list[Draft] = []
     for si, (sa, (values, percents), pms) in enumerate(
         zip(analyses, amounts, parties, strict=True)
@@ -118,6 +118,8 @@ def _sentence_facts(
     facts: list[Fact] = []
     if not values:
         return facts
+    if sa.any_hit("discourse.read_also", 0, 3):
+        return facts  # "Read also: ...": a link to another article
     cues = indicator_cues(sa)
     world = sa.hits_of("indicator.world")
     mutual = sa.hits_of("discourse.mutual")

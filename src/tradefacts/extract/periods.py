@@ -711,7 +711,7 @@ def _mark_comparisons(sa: SentenceAnalysis, out: list[PeriodMention]) -> None:
     жылмен салыстырғанда") and where a preposed cue starts."""
     pre_at = sa.index("period.comparison_pre")[0]
     post_at = sa.index("period.comparison_post")[0]
-    if not pre_at and not post_at:
+    if not pre_at and not post_at and not sa.hits_of("period.same_period"):
         return  # no comparison cue in the sentence: the defaults stand
     for pm in out:
         comparison, cue = _is_comparison(sa, pm, pre_at, post_at)
@@ -730,6 +730,9 @@ def _is_comparison(
         if pre_at.get(k):
             return True, k
     post = any(post_at.get(k) for k in range(pm.end, min(len(sa.tokens), pm.end + 4)))
+    if not post and pm.kind == "year":
+        # "2024 йилнинг мос давридаги кўрсаткичдан": the same period of that year
+        post = sa.any_hit("period.same_period", pm.end, pm.end + 3) is not None
     return post, -1
 
 
