@@ -62,6 +62,18 @@ class Context:
                 return int(head)
         return None
 
+    def month_range(self, si: int) -> str | None:
+        """The month range the article is talking about ("2025-09/2025-10"), if any."""
+        if (
+            self.period_set
+            and self.period
+            and "/" in self.period
+            and not self.period.startswith(".")
+            and si - self.period_sent <= INHERIT_WINDOW
+        ):
+            return self.period
+        return None
+
 
 class Mentions(NamedTuple):
     """Everything the stages found in one sentence."""

@@ -68,7 +68,9 @@ def extract_facts(text: str, published: dt.date | str | None = None) -> list[Fac
     for si, (sa, (values, percents), pms) in enumerate(
         zip(analyses, amounts, parties, strict=True)
     ):
-        periods = find_periods(sa, pub, ctx.year(si)) if may_name_period(sa) else []
+        periods = (
+            find_periods(sa, pub, ctx.year(si), ctx.month_range(si)) if may_name_period(sa) else []
+        )
         sa.periods = periods
         m = Mentions(sa, si, values, percents, pms, periods)
         new = _sentence_facts(m, ctx, anchor, lex, ranked) if values else []

@@ -228,10 +228,7 @@ def pick_pair(
         if (
             x.code in BLOCS
             and mutual
-            and (
-                x.role not in ("with", "dest", "src")
-                or sa.any_hit("discourse.member_word", x.end, x.end + 3)
-            )
+            and (x.role not in ("with", "dest", "src") or _member_countries_own(sa, x))
         ):
             return (x.code, x.code)  # not "ЕАЭО елдерімен өзара сауда": someone's partner
         weak, strong = sa.breaks()
@@ -367,6 +364,16 @@ def pick_pair(
         if ctx.single in BLOCS and mutual:
             return (ctx.single, ctx.single)
     return None
+
+
+def _member_countries_own(sa: SentenceAnalysis, x: PartyMention) -> bool:
+    """ "ТМҰ-ға мүше мемлекеттердің өзара саудасы": the member countries' own trade (the
+    bloc's), unless those countries are someone's partners ("одаққа мүше елдермен")."""
+    member = sa.any_hit("discourse.member_word", x.end, x.end + 3)
+    if member is None:
+        return False
+    cw = sa.any_hit("discourse.country_word", member.end, member.end + 2)
+    return cw is None or CASE_ROLE.get(cw.case or "", "") not in ("with", "dest", "src")
 
 
 def _close_to_anchor(ctx: Context, home: str | None, anchor: str | None) -> bool:

@@ -282,7 +282,10 @@ def may_name_period(sa: SentenceAnalysis) -> bool:
 
 
 def find_periods(
-    sa: SentenceAnalysis, pub: dt.date | None, context_year: int | None = None
+    sa: SentenceAnalysis,
+    pub: dt.date | None,
+    context_year: int | None = None,
+    context_range: str | None = None,
 ) -> list[PeriodMention]:
     """All period mentions of one sentence, resolved against ``pub``.
 
@@ -348,6 +351,14 @@ def find_periods(
                 if mw and 1 <= cnt <= 12 and cnt == int(cnt):
                     y, a, b = _resolve_year(sa, i, mw.end, int(cnt), pub, context_year, out)
                     val = edtf_months(y, 1, int(cnt)) if y else None
+                    if (
+                        context_range
+                        and a == i
+                        and b == mw.end
+                        and _months_in(context_range) == int(cnt)
+                    ):
+                        # "Екі айда" after "қыркүйек-қазанда": those same two months
+                        val = context_range
                     out.append(PeriodMention(a, b, val, "months"))
                     used.update(range(a, b))
                     i = mw.end
@@ -397,6 +408,14 @@ def find_periods(
         _mark_comparisons(sa, out)
     # deadline "до 2030 года" after a since: "с 2005 по 2025" handled as since; join them
     return _merge_since_until(out)
+
+
+def _months_in(period: str) -> int:
+    """How many months a month range "2025-09/2025-10" spans (0: not a month range)."""
+    a, _, b = period.partition("/")
+    if len(a) != 7 or len(b) != 7 or a[4] != "-" or b[4] != "-":
+        return 0
+    return (int(b[:4]) - int(a[:4])) * 12 + int(b[5:7]) - int(a[5:7]) + 1
 
 
 def _month_mention(
