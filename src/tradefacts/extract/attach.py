@@ -355,7 +355,11 @@ def product_of(sa: SentenceAnalysis, v: Value, cues: list[Hit]) -> str | None:
     stops: set[int] | None = None
     if v.unit == "t":
         stops = _scope_stops(sa)
-        words = _product_words(sa, v.end, +1, stops)
+        after = v.end
+        bound = sa.first_hit("bound", after)
+        if bound is not None:
+            after = bound.end  # "1,5 млн тоннаға жуық бидай"
+        words = _product_words(sa, after, +1, stops)
         if not words:
             # "1,74 млн тонн казахстанской пшеницы": the goods after their origin
             origin = sa.first_hit("party", v.end)
@@ -414,6 +418,8 @@ _NOT_PRODUCT = (
     "indicator.export",
     "indicator.import",
     "indicator.turnover",
+    "indicator.freight",
+    "indicator.transit",
     "scale",
     "currency",
     "discourse",

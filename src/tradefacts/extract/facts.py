@@ -184,6 +184,10 @@ def _sentence_facts(
             continue  # "Investment in fixed capital", "инвестиции в основной капитал"
         if indicator is None and si - ctx.indicator_sent <= 2:
             indicator = ctx.indicator
+        if indicator is None and unit == "t" and _sender(local_sets[vi], None) is not None:
+            # "Kazakhstan sent 1.8 million tonnes of grain to China": goods one country
+            # sends another (the freight branch below turns it into an export)
+            indicator = "freight"
         if indicator is None:
             continue
         transit = indicator == "transit"
@@ -287,6 +291,13 @@ def _sentence_facts(
         if status != "actual":
             growth = None  # a goal's multiple is not the growth of a reported figure
         product = product_of(sa, v, cues) if indicator in ("export", "import") else None
+        if indicator == "freight" and not transit and v.unit == "t" and pair[0] != pair[1]:
+            # "Kazakhstan sent 1.8 million tonnes of grain to China by rail", "Казахстан
+            # поставил в Россию 9,4 млн тонн угля": a commodity one country sends, not cargo
+            sent = _sender(local, pair)
+            goods = product_of(sa, v, []) if sent is not None else None
+            if goods is not None and sent is not None:
+                indicator, product, pair = "export", goods, sent
         s = sa.sentence
         facts.append(
             Fact(
@@ -352,6 +363,22 @@ def _respective_cues(
         out[vi] = kinds[j]
         local_sets[vi] = [p for p in pms if bounds[j] <= p.start < bounds[j + 1]]
     return out
+
+
+def _sender(local: list[PartyMention], pair: tuple[str, str] | None) -> tuple[str, str] | None:
+    """The pair ordered from the sender, when the figure's own names say who sends
+    (a source or a destination), else None. Without a pair: the figure's two names."""
+    roles = {p.code: p.role for p in local}
+    if pair is None:
+        if len(roles) != 2:
+            return None
+        pair = tuple(roles)  # type: ignore[assignment]
+    a, b = pair  # type: ignore[misc]
+    if roles.get(b) == "dest" or roles.get(a) == "src":
+        return (a, b)
+    if roles.get(a) == "dest" or roles.get(b) == "src":
+        return (b, a)
+    return None
 
 
 def _region_pair(

@@ -120,9 +120,11 @@ def pick_pair(
                 and sa.any_hit("role.among", bw.end + 1, bw.end + 3)
             )
         ):
-            # the case of the word itself ("Ұйымға"); a preposition says little here
-            # ("в союзе" is where, not whither)
-            role = CASE_ROLE.get(bw.case or "", "subj")
+            # the case of the word itself ("Ұйымға"); a preposition gives a direction
+            # ("imports from the union") only where goods move: "в союзе" is where
+            role = CASE_ROLE.get(bw.case or "", "")
+            if not role:
+                role = _neighbour_role(sa, bw) if indicator in ("export", "import") else "subj"
             cand = [*cand, PartyMention(ctx.last_bloc, bw.start, bw.end, role)]
     if ctx.last_region and len(cand) < 2 and all(p.code != ctx.last_region for p in cand):
         # "Хитойнинг минтақага экспорти", "mintaqa bilan tovar ayirboshlash": the region
@@ -227,7 +229,7 @@ def pick_pair(
             return (x.code, x.code)  # a headline's "OTS trade exceeds $50 billion"
         if (
             x.code in BLOCS
-            and mutual
+            and (mutual or _among_members(sa, x))
             and (x.role not in ("with", "dest", "src") or _member_countries_own(sa, x))
         ):
             return (x.code, x.code)  # not "ЕАЭО елдерімен өзара сауда": someone's partner
@@ -374,6 +376,17 @@ def _member_countries_own(sa: SentenceAnalysis, x: PartyMention) -> bool:
         return False
     cw = sa.any_hit("discourse.country_word", member.end, member.end + 2)
     return cw is None or CASE_ROLE.get(cw.case or "", "") not in ("with", "dest", "src")
+
+
+def _among_members(sa: SentenceAnalysis, x: PartyMention) -> bool:
+    """ "trade among the member states of the OTS": the bloc's own trade."""
+    member = sa.any_hit("discourse.member_word", max(0, x.start - 5), x.start)
+    if member is None:
+        return False
+    return (
+        sa.any_hit("role.among", max(0, member.start - 4), member.start) is not None
+        or sa.any_hit("role.between", max(0, member.start - 4), member.start) is not None
+    )
 
 
 def _close_to_anchor(ctx: Context, home: str | None, anchor: str | None) -> bool:
