@@ -353,7 +353,7 @@ def product_of(sa: SentenceAnalysis, v: Value, cues: list[Hit]) -> str | None:
     """
     words: list[int] = []
     stops: set[int] | None = None
-    if v.unit == "t":
+    if v.unit == "t" or v.case == "attributive":  # "8,3 mlrd dollarlik oltin": gold worth
         stops = _scope_stops(sa)
         after = v.end
         bound = sa.first_hit("bound", after)

@@ -28,7 +28,7 @@ from tradefacts.extract.attach import (
 )
 from tradefacts.extract.context import Context, Draft, Mentions, update_context
 from tradefacts.extract.money import Value, find_amounts
-from tradefacts.extract.pairs import doc_countries, local_parties, pick_pair
+from tradefacts.extract.pairs import doc_countries, local_parties, pick_pair, with_world
 from tradefacts.extract.parties import PartyMention, find_parties, region_country
 from tradefacts.extract.periods import (
     find_periods,
@@ -36,7 +36,7 @@ from tradefacts.extract.periods import (
     parse_iso,
     publication_date,
 )
-from tradefacts.extract.rules import INHERIT_WINDOW, LEAD_SENTENCES
+from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW, LEAD_SENTENCES
 from tradefacts.extract.tokens import Sentence, split_sentences, tokenize
 from tradefacts.lang.lexicon import Hit, Lexicon, load_lexicon
 from tradefacts.model import Evidence, Fact, normalize_parties
@@ -230,6 +230,8 @@ def _sentence_facts(
         pair = _region_pair(pair, ctx.main_pair)
         if pair is None:
             continue
+        if pair[0] == pair[1] and pair[0] not in BLOCS:
+            pair = with_world(indicator, pair[0])  # "oltin eksport qilingan": to the world
         if indicator == "investment" and _domestic_region(pair, local, anchor):
             continue  # investment into a region of the country with no source named
         importer = pair[1]

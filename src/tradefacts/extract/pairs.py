@@ -11,6 +11,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from tradefacts.extract.analysis import SentenceAnalysis
+from tradefacts.extract.attach import indicator_cues as indicator_cues_of
 from tradefacts.extract.money import Value
 from tradefacts.extract.parties import CASE_ROLE, PartyMention, direct, region_country
 from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
@@ -137,6 +138,10 @@ def pick_pair(
         ):
             role = CASE_ROLE.get(rw.case or "", "") or _neighbour_role(sa, rw)
             cand = [*cand, PartyMention(ctx.last_region, rw.start, rw.end, role)]
+    if len(cand) < 2:
+        ours = _our_figure(sa, values, vi, ctx)
+        if ours is not None and all(p.code != ours.code for p in cand):
+            cand = [*cand, ours]
     reporter = ctx.reporter
     for p in pms:
         if p.partner_of:
@@ -334,7 +339,11 @@ def pick_pair(
             return (partner, x.code)  # "Латвия ... сатып алған": the named buyer imports
         if indicator == "export" and x.role == "subj" and x.code == anchor:
             return (x.code, partner)  # "Қазақстан көрші республикаға ... экспорттады"
-        if indicator == "investment" and x.role in ("subj", "with") and partner == anchor:
+        if (
+            indicator == "investment"
+            and x.role in ("subj", "with")
+            and (partner == anchor or partner == home_country(sa, x.code, ctx))
+        ):
             # "xitoylik sheriklar ... 14 mlrd dollar sarmoya kiritdi": a foreign name
             # without a direction invests in the country the article is about
             return (x.code, partner)
@@ -376,6 +385,24 @@ def _member_countries_own(sa: SentenceAnalysis, x: PartyMention) -> bool:
         return False
     cw = sa.any_hit("discourse.country_word", member.end, member.end + 2)
     return cw is None or CASE_ROLE.get(cw.case or "", "") not in ("with", "dest", "src")
+
+
+def _our_figure(
+    sa: SentenceAnalysis, values: list[Value], vi: int, ctx: Context
+) -> PartyMention | None:
+    """ "savdomiz", "экспортымыз" (our trade, our export) among the figure's words: the
+    country of the article's language owns the figure."""
+    cues = indicator_cues_of(sa)
+    if not cues:
+        return None
+    cue = _in_figure_words(sa, cues, values, vi)
+    if cue is None or not cue.suffix:
+        return None
+    endings = sa.lexicon.languages[cue.lang].raw.get("meta", {}).get("our_endings")
+    if not endings or not any(e in cue.suffix for e in endings):
+        return None
+    home = home_country(sa, "", ctx)
+    return PartyMention(home, cue.start, cue.end, "gen") if home else None
 
 
 def _among_members(sa: SentenceAnalysis, x: PartyMention) -> bool:
