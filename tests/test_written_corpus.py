@@ -15,7 +15,7 @@ from tradefacts.eval import evaluate, load_gold
 WRITTEN = Path(__file__).resolve().parent / "written"
 
 #: floor of the overall strict F1 per set (a little below the measured value)
-FLOORS = {"a": 0.85, "b": 0.76, "c": 0.84, "d": 0.75}
+FLOORS = {"a": 0.86, "b": 0.76, "c": 0.85, "d": 0.85}
 
 
 def _score(name: str):
