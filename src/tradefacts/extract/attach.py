@@ -94,7 +94,7 @@ def _any_in(positions: list[int], a: int, b: int) -> bool:
     return False
 
 
-def _strong_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
+def strong_break(sa: SentenceAnalysis, a: int, b: int) -> bool:
     """A break between clauses stronger than a comma (";", ":", "а", "while")."""
     return _any_between(sa.breaks()[1], a, b)
 
@@ -277,7 +277,7 @@ def _cue_cost(sa: SentenceAnalysis, h: Hit, w: Value) -> int:
     """How far a status cue is from a figure: tokens, and more across a clause break."""
     d = cue_distance(h, w)
     a, b = (h.end, w.start) if h.end <= w.start else (w.end, h.start)
-    if _strong_break(sa, a, b):
+    if strong_break(sa, a, b):
         return d + 8
     return d + (3 if clause_break(sa, a, b) else 0)
 

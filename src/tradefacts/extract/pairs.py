@@ -7,10 +7,10 @@ mentioned countries; the world when a country trades with everyone.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from tradefacts.extract.analysis import SentenceAnalysis
+from tradefacts.extract.attach import clause_break, strong_break
 from tradefacts.extract.attach import indicator_cues as indicator_cues_of
 from tradefacts.extract.money import Value
 from tradefacts.extract.parties import CASE_ROLE, PartyMention, direct, region_country
@@ -238,7 +238,6 @@ def pick_pair(
             and (x.role not in ("with", "dest", "src") or _member_countries_own(sa, x))
         ):
             return (x.code, x.code)  # not "ЕАЭО елдерімен өзара сауда": someone's partner
-        weak, strong = sa.breaks()
         others = [
             p
             for p in distinct_parties(pms)
@@ -247,8 +246,8 @@ def pick_pair(
             and not p.listed  # "Казакстан (63 млн доллар) жана Нидерланд": the next item
             # not from another clause ("..., ал Қырғызстанмен тауар айналымы төмендеді",
             # "– 401,6 млн доллар, андан кийин Казакстан ...")
-            and not _between(strong, min(p.end, v.end), max(p.start, v.start))
-            and not (p.start >= v.end and _between(weak, v.end, p.start))
+            and not strong_break(sa, min(p.end, v.end), max(p.start, v.start))
+            and not (p.start >= v.end and clause_break(sa, v.end, p.start))
         ]
         if vi > 0 and sentence_anchor and sentence_anchor.code != x.code:
             others = [sentence_anchor]
@@ -440,13 +439,12 @@ def _in_figure_words(
     v = values[vi]
     lo = values[vi - 1].end if vi > 0 else -1
     hi = values[vi + 1].start if vi + 1 < len(values) else 10**9
-    weak = sa.breaks()[0]
     return next(
         (
             h
             for h in found
             if lo <= h.start < v.start
-            or (v.end <= h.start < hi and not _between(weak, v.end, h.start))
+            or (v.end <= h.start < hi and not clause_break(sa, v.end, h.start))
         ),
         None,
     )
@@ -462,12 +460,6 @@ def _neighbour_role(sa: SentenceAnalysis, nb: Hit) -> str:
         if sa.last_hit_ending(cat, nb.start):
             return role
     return "subj"
-
-
-def _between(positions: list[int], a: int, b: int) -> bool:
-    """Does one of the sorted ``positions`` fall within [a, b)?"""
-    k = bisect_left(positions, a)
-    return k < len(positions) and positions[k] < b
 
 
 def _near(hits: list[Hit], v: Value, dist: int) -> bool:
