@@ -110,11 +110,9 @@ def pick_pair(
     cand = distinct_parties(local)
     if ctx.last_bloc and len(cand) < 2 and all(p.code != ctx.last_bloc for p in cand):
         # "со странами союза", "Ұйымға мүше мемлекеттер": the bloc named last
-        bw = _in_figure_words(sa, sa.hits_of("discourse.bloc_word"), values, vi)
+        bw = _word_for_named(sa, "discourse.bloc_word", values, vi, pms)
         if (
             bw is not None
-            # not the word of a name: "Yevropa Ittifoqi", "ТМҰ елдері, ұйымы"
-            and not any(p.start <= bw.start <= p.end + 1 for p in pms)
             # not a scope: "Одақ елдерінің ішінде" (but "ұйым ішіндегі": within it)
             and not (
                 sa.first_hit("discourse.country_word", bw.end)
@@ -130,10 +128,9 @@ def pick_pair(
     if ctx.last_region and len(cand) < 2 and all(p.code != ctx.last_region for p in cand):
         # "Хитойнинг минтақага экспорти", "mintaqa bilan tovar ayirboshlash": the region
         # named last
-        rw = _in_figure_words(sa, sa.hits_of("discourse.region_word"), values, vi)
+        rw = _word_for_named(sa, "discourse.region_word", values, vi, pms)
         if (
             rw is not None
-            and not any(p.start <= rw.start <= p.end + 1 for p in pms)
             and rw.case not in ("locative", "adjectival")  # "Mintaqadagi asosiy hamkor"
         ):
             role = CASE_ROLE.get(rw.case or "", "") or _neighbour_role(sa, rw)
@@ -427,6 +424,17 @@ def _close_to_anchor(ctx: Context, home: str | None, anchor: str | None) -> bool
 def _neighbour_of(sa: SentenceAnalysis, values: list[Value], vi: int) -> Hit | None:
     """The "neighbouring country" word among the figure's own words, if any."""
     return _in_figure_words(sa, sa.hits_of("discourse.neighbour"), values, vi)
+
+
+def _word_for_named(
+    sa: SentenceAnalysis, category: str, values: list[Value], vi: int, pms: list[PartyMention]
+) -> Hit | None:
+    """A word standing for a party named earlier ("the union", "минтақа") among the
+    figure's own words, unless it is the word of a name ("Yevropa Ittifoqi", "ТМҰ елдері")."""
+    w = _in_figure_words(sa, sa.hits_of(category), values, vi)
+    if w is None or any(p.start <= w.start <= p.end + 1 for p in pms):
+        return None
+    return w
 
 
 def _in_figure_words(
