@@ -27,7 +27,7 @@ from tradefacts.extract.attach import (
     product_of,
 )
 from tradefacts.extract.context import Context, Draft, Mentions, update_context
-from tradefacts.extract.money import Value, find_amounts
+from tradefacts.extract.money import Value, figure_window, find_amounts
 from tradefacts.extract.pairs import doc_countries, local_parties, pick_pair, with_world
 from tradefacts.extract.parties import PartyMention, find_parties, region_country
 from tradefacts.extract.periods import (
@@ -405,8 +405,7 @@ def _region_pair(
 
 def _domestic_near(domestic: list[int], values: list[Value], vi: int) -> bool:
     """Does a city stand between the previous figure and the next one?"""
-    lo = values[vi - 1].end if vi > 0 else -1
-    hi = values[vi + 1].start if vi + 1 < len(values) else 10**9
+    lo, hi = figure_window(values, vi)
     return any(lo <= k < hi for k in domestic)
 
 

@@ -84,6 +84,14 @@ class Percent:
         self.direction = direction
 
 
+def figure_window(values: list[Value], i: int) -> tuple[int, int]:
+    """The tokens that belong to the i-th figure of a sentence: from the end of the
+    previous figure (or the sentence's start) to the start of the next (or its end)."""
+    lo = values[i - 1].end if i > 0 else -1
+    hi = values[i + 1].start if i + 1 < len(values) else 10**9
+    return lo, hi
+
+
 def _num_at(sa: SentenceAnalysis, i: int, decimal_comma: bool, scaled: bool) -> float | None:
     t = sa.tokens[i]
     if t.kind != "num":

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.attach import clause_break, strong_break
 from tradefacts.extract.attach import indicator_cues as indicator_cues_of
-from tradefacts.extract.money import Value
+from tradefacts.extract.money import Value, figure_window
 from tradefacts.extract.parties import CASE_ROLE, PartyMention, direct, region_country
 from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
 from tradefacts.lang.lexicon import Hit
@@ -33,8 +33,7 @@ def local_parties(
         return [[] for _ in values]
     out: list[list[PartyMention]] = []
     for i, v in enumerate(values):
-        lo = values[i - 1].end if i > 0 else -1
-        hi = values[i + 1].start if i + 1 < len(values) else 10**9
+        lo, hi = figure_window(values, i)
         pre = [p for p in pms if lo <= p.start < v.start]
         post = [
             p
@@ -445,8 +444,7 @@ def _in_figure_words(
     if not found:
         return None
     v = values[vi]
-    lo = values[vi - 1].end if vi > 0 else -1
-    hi = values[vi + 1].start if vi + 1 < len(values) else 10**9
+    lo, hi = figure_window(values, vi)
     return next(
         (
             h
