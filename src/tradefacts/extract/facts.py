@@ -297,9 +297,10 @@ def _sentence_facts(
             # "Kazakhstan sent 1.8 million tonnes of grain to China by rail", "Казахстан
             # поставил в Россию 9,4 млн тонн угля": a commodity one country sends, not cargo
             sent = _sender(local, pair)
-            goods = product_of(sa, v, []) if sent is not None else None
-            if goods is not None and sent is not None:
-                indicator, product, pair = "export", goods, sent
+            if sent is not None:
+                goods = product_of(sa, v, [])
+                if goods is not None:
+                    indicator, product, pair = "export", goods, sent
         s = sa.sentence
         facts.append(
             Fact(
@@ -371,11 +372,12 @@ def _sender(local: list[PartyMention], pair: tuple[str, str] | None) -> tuple[st
     """The pair ordered from the sender, when the figure's own names say who sends
     (a source or a destination), else None. Without a pair: the figure's two names."""
     roles = {p.code: p.role for p in local}
-    if pair is None:
-        if len(roles) != 2:
-            return None
-        pair = tuple(roles)  # type: ignore[assignment]
-    a, b = pair  # type: ignore[misc]
+    if pair is not None:
+        a, b = pair
+    elif len(roles) == 2:
+        a, b = roles
+    else:
+        return None
     if roles.get(b) == "dest" or roles.get(a) == "src":
         return (a, b)
     if roles.get(a) == "dest" or roles.get(b) == "src":
