@@ -13,7 +13,7 @@ from typing import NamedTuple
 from tradefacts.extract.analysis import SentenceAnalysis
 from tradefacts.extract.attach import cue_indicator, indicator_cues
 from tradefacts.extract.money import Percent, Value
-from tradefacts.extract.pairs import anchor_of_pair, distinct_parties, home_country
+from tradefacts.extract.pairs import distinct_parties, side_for_new_partner
 from tradefacts.extract.parties import PartyMention, region_country
 from tradefacts.extract.periods import PeriodMention
 from tradefacts.extract.rules import BLOCS, INHERIT_WINDOW
@@ -187,11 +187,9 @@ def update_context(
                 ctx.pair = (codes[0], "WLD")
                 ctx.pair_sent = si
             elif ctx.pair and codes[0] not in ctx.pair and si - ctx.pair_sent <= INHERIT_WINDOW:
-                keep = anchor_of_pair(ctx.pair, anchor, ctx.reporter)
-                if ctx.reporter not in ctx.pair and codes[0] not in BLOCS:
-                    home = home_country(m.sa, codes[0], ctx)
-                    if home in ctx.pair:
-                        keep = home
+                keep = side_for_new_partner(
+                    m.sa, ctx, ctx.pair, codes[0], anchor, ctx.reporter, home_named_often=False
+                )
                 if keep != "WLD":
                     ctx.pair = (keep, codes[0])
                     ctx.pair_sent = si

@@ -290,13 +290,9 @@ def pick_pair(
                     # world's place
                     return (x.code, known) if ctx.pair[0] == "WLD" else (known, x.code)
             else:
-                partner = anchor_of_pair(ctx.pair, anchor, reporter)
-                if reporter not in ctx.pair and x.code not in BLOCS:
-                    # a new partner of the running pair pairs with the country whose
-                    # language the article is in, when that is one of the two
-                    home = home_country(sa, x.code, ctx)
-                    if home in ctx.pair and _close_to_anchor(ctx, home, anchor):
-                        partner = home
+                partner = side_for_new_partner(
+                    sa, ctx, ctx.pair, x.code, anchor, reporter, home_named_often=True
+                )
                 if "-" in x.code and partner == region_country(x.code):
                     # "China's Xinjiang": a region trades with the other side, not its own
                     # country
@@ -409,6 +405,28 @@ def _among_members(sa: SentenceAnalysis, x: PartyMention) -> bool:
         sa.any_hit("role.among", max(0, member.start - 4), member.start) is not None
         or sa.any_hit("role.between", max(0, member.start - 4), member.start) is not None
     )
+
+
+def side_for_new_partner(
+    sa: SentenceAnalysis,
+    ctx: Context,
+    pair: tuple[str, str],
+    new: str,
+    anchor: str | None,
+    reporter: str | None,
+    home_named_often: bool,
+) -> str:
+    """The side of the running pair that a newly named partner pairs with: the side the
+    pair is seen from, or, when no reporter's own figures are told, the country whose
+    language the article is in if it is one of the two (and, with ``home_named_often``,
+    named about as often as the article's most named country: a figure's own pair asks
+    that, the article's running pair does not)."""
+    keep = anchor_of_pair(pair, anchor, reporter)
+    if reporter not in pair and new not in BLOCS:
+        home = home_country(sa, new, ctx)
+        if home in pair and (not home_named_often or _close_to_anchor(ctx, home, anchor)):
+            keep = home
+    return keep
 
 
 def _close_to_anchor(ctx: Context, home: str | None, anchor: str | None) -> bool:
