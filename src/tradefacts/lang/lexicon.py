@@ -369,6 +369,8 @@ def _load_language(code: str, raw: dict[str, Any], lex: Lexicon) -> None:
         max_suffix=max((len(s) for s in sufs | frozenset(case_of)), default=0),
     )
     lex.languages[code] = lang
+    # the language glues case endings to acronyms ("ТМУга", "AQSHga"; "ТМҰ-ға" has a hyphen)
+    acronym_endings = bool(meta.get("acronym_endings", False))
     for section in _PHRASE_SECTIONS:
         sec = raw.get(section)
         if sec is None:
@@ -400,7 +402,7 @@ def _load_language(code: str, raw: dict[str, Any], lex: Lexicon) -> None:
                     and len(phrase) >= 4
                     and phrase[:-1].isupper()
                     and phrase[:-1].isalpha()
-                    and code in _SUFFIXED_ACRONYMS
+                    and acronym_endings
                 ):
                     # "ТМУ=": also "ТМУга", "MDHga" with an ending, when written in capitals
                     _add_phrase(lex, code, "party_acronym", payload, phrase[:-1])
@@ -412,12 +414,6 @@ def _load_language(code: str, raw: dict[str, Any], lex: Lexicon) -> None:
                 _add_phrase(lex, code, category, payload, phrase)
     for a in meta.get("abbreviations", []):
         lex.abbreviations = lex.abbreviations | {norm(a)}
-
-
-#: languages that glue case endings to acronyms ("ТМУга", "AQSHga", "ТМҰ-ға" has a hyphen)
-_SUFFIXED_ACRONYMS = frozenset(
-    {"kk", "ky", "uz-Cyrl", "uz-Latn", "kaa", "kk-Latn", "tk", "tr", "az"}
-)
 
 
 def _add_phrase(lex: Lexicon, lang: str, category: str, payload: Any, phrase: str) -> None:
