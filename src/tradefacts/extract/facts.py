@@ -250,7 +250,8 @@ def _sentence_facts(
             relabelled = True
         prev_pair = pair
         prev_cue = cue_indicator
-        # period
+        # period (the article's running period holds for a few sentences)
+        running = ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW
         period, has_own, period_kind = pick_period(
             sa,
             v,
@@ -259,7 +260,7 @@ def _sentence_facts(
             periods,
             prev_period,
             including,
-            ctx.period if ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW else None,
+            ctx.period if running else None,
         )
         status = pick_status(
             sa, v, live, targets, weak_targets, forecasts, period_kind, period, ctx.pub
@@ -267,7 +268,7 @@ def _sentence_facts(
         if period_kind == "trailing" and status != "actual":
             period, has_own = None, True  # "... in 2022, and ... raising it to $30 billion"
         if not has_own:
-            if status == "actual" and ctx.period_set and si - ctx.period_sent <= INHERIT_WINDOW:
+            if status == "actual" and running:
                 period = ctx.period
             elif status == "actual" and not ctx.period_set and si <= LEAD_SENTENCES:
                 # a headline or lead figure whose period the next sentences give
